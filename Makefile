@@ -1,0 +1,41 @@
+# The newcomer's two commands: `make run` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# The machine's real services; override for another setup.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnerportal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: setup run test lint check worker clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Embedded default: SQLite under var/, tasks in-process, email to var/mail and the outbox page.
+run: setup
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite on PostgreSQL and Redis (the machine's, or DATABASE_URL / REDIS_URL).
+test: setup
+	scripts/ensure-chromium
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
+
+worker: setup
+	$(VENV)/bin/celery -A partnerportal worker --loglevel=info
+
+clean:
+	rm -rf $(VENV) var/portal.sqlite3 var/cache var/mail staticfiles

@@ -1,0 +1,55 @@
+"""Access checks for views: each returns what the request may act on, or raises 404.
+
+A person who may not see a page gets the same answer as for a page that does
+not exist, so nothing confirms that another organization's object is there.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+
+def staff_required(view):
+    """Vendor staff only (TOTP enrolment is enforced by StaffMFAMiddleware)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_vendor_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def organization_required(view):
+    """A signed-in person acting for an organization."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.organization is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def member_manager_required(view):
+    """The organization admin or Main Contact of the active organization."""
+
+    @organization_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.membership.can_manage_members:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def paginate(request, queryset, per_page=25):
+    from django.core.paginator import Paginator
+
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -1,0 +1,153 @@
+"""Another organization's object is a 404, at every URL, for GET and POST.
+
+The walk reads the URL configuration itself: a pattern added later with
+arguments fails `test_every_url_with_arguments_has_a_sample` until it gets a
+sample here (or a reasoned exclusion), so no object URL escapes the walk.
+"""
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts import outbox
+from accounts.models import Invitation, Membership, Organization
+from tests import factories
+
+# URL names whose arguments are not a tenant's object.
+NOT_TENANT_OBJECTS = {
+    "account_confirm_email": "allauth: the key is the secret, not an organization's object",
+    "account_reset_password_from_key": "allauth: uid and key are the secret",
+    "invitation_accept": "the token is the secret; an unknown token is a 404 (tested apart)",
+}
+# Whole namespaces that are vendor-staff only and tested apart (tests/accounts/test_staff_mfa.py).
+STAFF_ONLY_NAMESPACES = {"admin": "Django admin: vendor staff only, behind allauth and TOTP"}
+
+
+class OtherOrganization:
+    """Globex's objects, requested by Initech's main contact."""
+
+    def __init__(self):
+        self.organization = factories.OrganizationFactory(name="Globex", kind="customer")
+        self.main = factories.member(self.organization, "main@globex.example", "main_contact")
+        self.tech = factories.member(self.organization, "tech@globex.example", "technical_contact")
+        self.invitation, _ = _invite(self.organization, self.main.user)
+        self.notification = outbox.notify(
+            "main@globex.example",
+            "accounts/invitation",
+            {
+                "organization": "Globex",
+                "roles": [],
+                "inviter": "x",
+                "accept_path": "/",
+                "expires_at": "2026-12-31",
+            },
+            key="sample",
+            organization=self.organization,
+        )
+
+
+def _invite(organization, actor):
+    from accounts import services
+
+    return services.invite(organization, "new@globex.example", roles=[], actor=actor)
+
+
+# name -> the kwargs of another organization's object
+SAMPLES = {
+    "member_edit": lambda other: {"pk": other.tech.pk},
+    "member_remove": lambda other: {"pk": other.tech.pk},
+    "invitation_revoke": lambda other: {"pk": other.invitation.pk},
+    "staff_outbox_detail": lambda other: {"pk": other.notification.pk},
+    "staff_outbox_retry": lambda other: {"pk": other.notification.pk},
+}
+
+
+def url_patterns_with_arguments(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            if inner in STAFF_ONLY_NAMESPACES:
+                continue
+            yield from url_patterns_with_arguments(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.pattern.regex.groups:
+            yield entry.name, entry
+
+
+def test_every_url_with_arguments_has_a_sample():
+    missing = sorted(
+        str(name)
+        for name, _ in url_patterns_with_arguments()
+        if name not in SAMPLES and name not in NOT_TENANT_OBJECTS
+    )
+    assert missing == [], f"Add a sample of another organization's object for: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_another_organizations_object_is_a_404(client, name, initech_main):
+    other = OtherOrganization()
+    url = reverse(name, kwargs=SAMPLES[name](other))
+    client.force_login(initech_main)
+    assert client.get(url).status_code == 404, f"GET {url}"
+    assert client.post(url, {"roles": ["org_admin"]}).status_code == 404, f"POST {url}"
+    other.tech.refresh_from_db()
+    assert not other.tech.is_org_admin
+    assert Membership.objects.filter(pk=other.tech.pk).exists()
+    assert Invitation.objects.get(pk=other.invitation.pk).revoked_at is None
+
+
+def test_an_unknown_invitation_token_is_a_404(client, db):
+    assert client.get(reverse("invitation_accept", args=["not-a-token"])).status_code == 404
+
+
+# --- Every tenant-data model leads to its organization --------------------------
+
+PROJECT_APPS = ["accounts", "programs", "subscriptions", "billing", "support"]
+
+# Models that are not one tenant's data, each with the reason.
+NOT_TENANT_DATA = {
+    "accounts.User": "a person; reaches organizations through memberships",
+    "accounts.Organization": "the tenant itself",
+    # Nullable on purpose: vendor-wide events and emails to people with no
+    # organization yet (sign-up verification). Staff-only where null.
+    "accounts.AuditEvent": "organization is null for vendor-wide events",
+    "accounts.Notification": "organization is null for account emails",
+}
+
+
+def tenant_models():
+    for app_label in PROJECT_APPS:
+        yield from apps.get_app_config(app_label).get_models()
+
+
+def path_to_organization(model):
+    """Follow `tenant_path` and return the fields walked; fail if any is nullable."""
+    fields = []
+    current = model
+    for step in model.tenant_path.split("__"):
+        field = current._meta.get_field(step)
+        fields.append(field)
+        current = field.related_model
+    return current, fields
+
+
+@pytest.mark.parametrize("model", list(tenant_models()), ids=lambda m: m._meta.label)
+def test_every_tenant_model_has_a_non_null_path_to_its_organization(model):
+    label = model._meta.label
+    if label in NOT_TENANT_DATA:
+        return
+    assert hasattr(model, "tenant_path"), f"{label} names no tenant_path"
+    target, fields = path_to_organization(model)
+    assert target is Organization, f"{label}.tenant_path ends at {target}"
+    nullable = [f.name for f in fields if f.null]
+    assert nullable == [], f"{label}: nullable step(s) {nullable} on the way to Organization"
+    assert isinstance(model._default_manager.all(), models.QuerySet)
+    assert hasattr(model._default_manager.all(), "for_organization"), (
+        f"{label}'s manager is not a TenantQuerySet"
+    )
+
+
+def test_the_allow_list_names_only_real_models():
+    labels = {m._meta.label for m in tenant_models()}
+    assert set(NOT_TENANT_DATA) <= labels
