@@ -6,6 +6,9 @@ import sys
 
 from django.conf import settings
 
+# Set for the test run (the browser tests set the last one), not for production.
+INHERITED_TEST_VARIABLES = ("DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "x7#kq!2m" * 8,
@@ -20,7 +23,7 @@ def run_manage(*args, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env={k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")} | env,
+        env={k: v for k, v in os.environ.items() if k not in INHERITED_TEST_VARIABLES} | env,
         capture_output=True,
         text=True,
         timeout=60,
