@@ -93,17 +93,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 
 
-def _redis_db(url, db):
-    """The same Redis server, another database number (cache apart from broker)."""
+def _next_redis_db(url):
+    """The same Redis server, the next database number: the cache apart from the broker."""
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{db}"))
+    broker_db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{broker_db + 1}"))
 
 
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("CACHE_URL", default=_redis_db(REDIS_URL, 1)),
+            "LOCATION": env("CACHE_URL", default=_next_redis_db(REDIS_URL)),
         }
     }
 else:

@@ -14,4 +14,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("programs.urls")),
+    path("", include("subscriptions.urls")),
+    path("", include("billing.urls")),
+    path("", include("support.urls")),
 ]

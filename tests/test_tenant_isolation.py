@@ -5,12 +5,18 @@ arguments fails `test_every_url_with_arguments_has_a_sample` until it gets a
 sample here (or a reasoned exclusion), so no object URL escapes the walk.
 """
 
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts import outbox
+from accounts import outbox, services
 from accounts.models import Invitation, Membership, Organization
 from tests import factories
 
@@ -24,14 +30,33 @@ NOT_TENANT_OBJECTS = {
 STAFF_ONLY_NAMESPACES = {"admin": "Django admin: vendor staff only, behind allauth and TOTP"}
 
 
-class OtherOrganization:
-    """Globex's objects, requested by Initech's main contact."""
+ALL_ROLES = [
+    "main_contact",
+    "org_admin",
+    "technical_contact",
+    "administrative_contact",
+    "sales_contact",
+]
+
+
+class OtherOrganizations:
+    """The objects live in Globex (customer) and Northwind (partner); the requests come
+    from Initech (customer) and Hooli (partner), whose people hold every role, so any 404
+    is the scoping's and not a missing role's."""
 
     def __init__(self):
-        self.organization = factories.OrganizationFactory(name="Globex", kind="customer")
-        self.main = factories.member(self.organization, "main@globex.example", "main_contact")
-        self.tech = factories.member(self.organization, "tech@globex.example", "technical_contact")
-        self.invitation, _ = _invite(self.organization, self.main.user)
+        self.organization = self.globex = factories.OrganizationFactory(
+            name="Globex", kind="customer"
+        )
+        self.main = factories.member(self.globex, "main@globex.example", "main_contact")
+        self.tech = factories.member(self.globex, "tech@globex.example", "technical_contact")
+        self.partner = self.northwind = factories.OrganizationFactory(
+            name="Northwind Resale", kind="partner"
+        )
+        self.partner_main = factories.member(self.northwind, "main@northwind.example", *ALL_ROLES)
+        self.invitation, _ = services.invite(
+            self.globex, "new@globex.example", roles=[], actor=self.main.user
+        )
         self.notification = outbox.notify(
             "main@globex.example",
             "accounts/invitation",
@@ -43,24 +68,39 @@ class OtherOrganization:
                 "expires_at": "2026-12-31",
             },
             key="sample",
-            organization=self.organization,
+            organization=self.globex,
         )
+        initech = factories.OrganizationFactory(name="Initech", kind="customer")
+        hooli = factories.OrganizationFactory(name="Hooli Integrations", kind="partner")
+        self.requesters = {
+            "customer": factories.member(initech, "main@initech.example", *ALL_ROLES).user,
+            "partner": factories.member(hooli, "main@hooli.example", *ALL_ROLES).user,
+        }
 
 
-def _invite(organization, actor):
-    from accounts import services
+@dataclass
+class Sample:
+    """Another organization's object for a URL: its kwargs, and who asks for it."""
 
-    return services.invite(organization, "new@globex.example", roles=[], actor=actor)
+    kwargs: Callable[[OtherOrganizations], dict]
+    requested_by: str = "customer"
 
 
-# name -> the kwargs of another organization's object
 SAMPLES = {
-    "member_edit": lambda other: {"pk": other.tech.pk},
-    "member_remove": lambda other: {"pk": other.tech.pk},
-    "invitation_revoke": lambda other: {"pk": other.invitation.pk},
-    "staff_outbox_detail": lambda other: {"pk": other.notification.pk},
-    "staff_outbox_retry": lambda other: {"pk": other.notification.pk},
+    "member_edit": Sample(lambda other: {"pk": other.tech.pk}),
+    "member_remove": Sample(lambda other: {"pk": other.tech.pk}),
+    "invitation_revoke": Sample(lambda other: {"pk": other.invitation.pk}),
+    "staff_outbox_detail": Sample(lambda other: {"pk": other.notification.pk}),
+    "staff_outbox_retry": Sample(lambda other: {"pk": other.notification.pk}),
 }
+# Each app keeps its samples beside its tests: tests/<app>/url_samples.py defines SAMPLES.
+for module_info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    if module_info.ispkg:
+        try:
+            module = importlib.import_module(f"tests.{module_info.name}.url_samples")
+        except ModuleNotFoundError:
+            continue
+        SAMPLES.update(module.SAMPLES)
 
 
 def url_patterns_with_arguments(resolver=None, namespace=None):
@@ -85,10 +125,11 @@ def test_every_url_with_arguments_has_a_sample():
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
-def test_another_organizations_object_is_a_404(client, name, initech_main):
-    other = OtherOrganization()
-    url = reverse(name, kwargs=SAMPLES[name](other))
-    client.force_login(initech_main)
+def test_another_organizations_object_is_a_404(client, db, name):
+    other = OtherOrganizations()
+    sample = SAMPLES[name]
+    url = reverse(name, kwargs=sample.kwargs(other))
+    client.force_login(other.requesters[sample.requested_by])
     assert client.get(url).status_code == 404, f"GET {url}"
     assert client.post(url, {"roles": ["org_admin"]}).status_code == 404, f"POST {url}"
     other.tech.refresh_from_db()

@@ -4,6 +4,8 @@ Every account's password is demo-pass-2026. Staff accounts are enrolled in TOTP
 with a demo-only secret (see README); never use it outside a demo.
 """
 
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -17,6 +19,7 @@ from guardian.shortcuts import assign_perm
 from accounts.models import Membership, Organization, Role
 
 DEMO_PASSWORD = "demo-pass-2026"
+DEMO_APPS = ["subscriptions", "billing", "programs", "support"]
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 User = get_user_model()
@@ -93,6 +96,14 @@ class Command(BaseCommand):
         member(person("tech2@globex.example", "Tina Tech"), globex, Role.TECHNICAL)
         member(person("billing@globex.example", "Bill Globex"), globex, Role.ADMINISTRATIVE)
         member(person("main@initech.example", "Ian Initech"), initech, Role.MAIN, Role.ORG_ADMIN)
+
+        people = {
+            **{user.email: user for user in User.objects.filter(memberships__isnull=False)},
+            **{org.name: org for org in Organization.objects.all()},
+        }
+        # Each app adds its own demo data, in dependency order.
+        for app in DEMO_APPS:
+            import_module(f"{app}.demo").seed(people)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready (password: demo-pass-2026)."))
 
