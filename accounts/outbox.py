@@ -21,12 +21,13 @@ from accounts.models import Notification
 logger = logging.getLogger(__name__)
 
 
-def notify(recipient, template, context=None, *, key, organization=None):
+def notify(recipient, template, context=None, *, key, organization=None, sensitive=False):
     """Queue the email `template` to `recipient` once per `key`.
 
     `template` names `templates/email/<template>_subject.txt`, `_body.txt` and,
     if present, `_body.html`. `context` must be JSON-serialisable: it is kept
-    on the row so staff can see what was sent.
+    on the row so staff can see what was sent, unless `sensitive` (the body
+    carries a secret link), when staff see only that it was sent.
     """
     context = dict(context or {})
     existing = Notification.objects.filter(idempotency_key=key).first()
@@ -42,6 +43,7 @@ def notify(recipient, template, context=None, *, key, organization=None):
         html_body=html_body,
         key=key,
         organization=organization,
+        is_sensitive=sensitive,
     )
 
 
@@ -62,7 +64,7 @@ def enqueue(
             notification = Notification.objects.create(
                 recipient=recipient,
                 template=template,
-                context=context or {},
+                context={} if is_sensitive else (context or {}),
                 subject=subject,
                 body=body,
                 html_body=html_body,

@@ -149,6 +149,7 @@ def invite(organization, email, *, roles, actor):
         },
         key=f"invitation:{invitation.pk}",
         organization=organization,
+        sensitive=True,  # the link lets its holder join the organization
     )
     return invitation, token
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "guardian",
     "csp",
     "django_filters",
+    "django_ratelimit",
     "accounts",
     "programs",
     "subscriptions",
@@ -116,6 +117,16 @@ else:
             "LOCATION": VAR_DIR / "cache",
         }
     }
+
+# django-ratelimit lists only django-redis by name; Django's own RedisCache increments
+# atomically too. The embedded default's file cache is not atomic: good enough for one
+# person on a laptop, never used in production (REDIS_URL set).
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+    [] if REDIS_URL else ["django_ratelimit.E003"]
+)
+# The token-verify API: per client address.
+TOKEN_VERIFY_RATE = env("TOKEN_VERIFY_RATE", default="120/m")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

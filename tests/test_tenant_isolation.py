@@ -154,6 +154,10 @@ NOT_TENANT_DATA = {
     # organization yet (sign-up verification). Staff-only where null.
     "accounts.AuditEvent": "organization is null for vendor-wide events",
     "accounts.Notification": "organization is null for account emails",
+    "subscriptions.Plan": "vendor catalog, the same for every organization",
+    "subscriptions.SLATarget": "vendor catalog (a plan's targets)",
+    "subscriptions.OrderForm": "vendor staff data; a new customer has no organization until "
+    "it is processed",
 }
 
 

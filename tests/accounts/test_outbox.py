@@ -162,3 +162,18 @@ def test_two_concurrent_deliveries_send_one_email(settings):
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
     assert notification.attempts == 1
+
+
+def test_a_sensitive_notice_keeps_no_context_and_hides_its_body_from_staff(
+    client, partner_manager, globex, globex_main
+):
+    from accounts import services
+
+    services.invite(globex, "new@globex.example", roles=[], actor=globex_main)
+    notification = Notification.objects.get(recipient="new@globex.example")
+    assert notification.is_sensitive and notification.context == {}
+    enroll_totp(partner_manager)
+    client.force_login(partner_manager)
+    page = client.get(notification.get_absolute_url()).content.decode()
+    assert "/invitations/" not in page
+    assert "its body is not shown" in page
