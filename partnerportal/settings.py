@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -209,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-requeue-stale": {
         "task": "accounts.tasks.requeue_stale_notifications",
         "schedule": 60.0,
+    },
+    "subscriptions-daily": {
+        "task": "subscriptions.tasks.daily_subscription_run",
+        "schedule": crontab(hour=5, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
