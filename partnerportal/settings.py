@@ -67,6 +67,11 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFAMiddleware",
 ]
 
+# `make bench` only: a query-count header on every response and the floor page.
+BENCH = env.bool("BENCH", default=False)
+if BENCH:
+    MIDDLEWARE.insert(0, "partnerportal.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "partnerportal.urls"
 WSGI_APPLICATION = "partnerportal.wsgi.application"
 

@@ -13,17 +13,23 @@ def test_sign_up_sends_a_verification_email_through_the_outbox(
     client, db, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("account_signup"), {
-            "email": "newcomer@example.com", "password1": "a-Strong-pass-2026",
-            "password2": "a-Strong-pass-2026",
-        })
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "newcomer@example.com",
+                "password1": "a-Strong-pass-2026",
+                "password2": "a-Strong-pass-2026",
+            },
+        )
     notice = Notification.objects.get(recipient="newcomer@example.com")
     assert notice.is_sensitive and notice.status == "sent"
     assert client.get(reverse("dashboard")).status_code == 302  # not verified yet
     confirm = link_in(mailoutbox[0].body)
     client.post(confirm)
-    client.post(reverse("account_login"), {"login": "newcomer@example.com",
-                                           "password": "a-Strong-pass-2026"})
+    client.post(
+        reverse("account_login"),
+        {"login": "newcomer@example.com", "password": "a-Strong-pass-2026"},
+    )
     assert client.get(reverse("dashboard")).status_code == 200
 
 

@@ -50,7 +50,7 @@ class Command(BaseCommand):
             pass
 
     def run(self, options):
-        rng = random.Random(options["seed"])  # noqa: S311 - reproducible data, not secrets
+        rng = random.Random(options["seed"])
         today = timezone.localdate()
         started = time.monotonic()
         organizations = Organization.objects.bulk_create(
