@@ -486,27 +486,12 @@ def queue_renewal_notices(today=None):
     )
     if not due:
         return 0
-    recipients = _main_contact_emails(
-        {s.organization_id for s in due} | {s.sold_by_id for s in due if s.sold_by_id}
+    _notify_customers_and_partners(
+        due,
+        "subscriptions/renewal_notice",
+        key=lambda subscription: f"renewal:{subscription.pk}:{subscription.window}",
+        extra=lambda subscription: {"days_left": subscription.window},
     )
-    notices = []
-    for subscription in due:
-        context = {**subscription_context(subscription), "days_left": subscription.window}
-        for role, org_id in (
-            ("customer", subscription.organization_id),
-            ("partner", subscription.sold_by_id),
-        ):
-            if org_id in recipients:
-                notices.append(
-                    dict(
-                        recipient=recipients[org_id],
-                        template="subscriptions/renewal_notice",
-                        context={**context, "audience": role},
-                        key=f"renewal:{subscription.pk}:{subscription.window}:{role}",
-                        organization=subscription.organization,
-                    )
-                )
-    outbox.notify_many(notices)
     by_window = {}
     for subscription in due:
         by_window.setdefault(subscription.window, []).append(subscription.pk)
@@ -549,26 +534,33 @@ def expire_ended(today=None):
 
 
 def _queue_expiry_notices(subscriptions):
+    _notify_customers_and_partners(
+        subscriptions, "subscriptions/expired", key=lambda s: f"expired:{s.pk}"
+    )
+
+
+def _notify_customers_and_partners(subscriptions, template, *, key, extra=lambda s: {}):
+    """One notice per subscription to its Main Contact and its selling partner's, in bulk."""
     recipients = _main_contact_emails(
         {s.organization_id for s in subscriptions}
         | {s.sold_by_id for s in subscriptions if s.sold_by_id}
     )
     notices = []
     for subscription in subscriptions:
-        context = subscription_context(subscription)
-        for role, org_id in (
+        context = {**subscription_context(subscription), **extra(subscription)}
+        for audience, org_id in (
             ("customer", subscription.organization_id),
             ("partner", subscription.sold_by_id),
         ):
             if org_id in recipients:
                 notices.append(
-                    dict(
-                        recipient=recipients[org_id],
-                        template="subscriptions/expired",
-                        context={**context, "audience": role},
-                        key=f"expired:{subscription.pk}:{role}",
-                        organization=subscription.organization,
-                    )
+                    {
+                        "recipient": recipients[org_id],
+                        "template": template,
+                        "context": {**context, "audience": audience},
+                        "key": f"{key(subscription)}:{audience}",
+                        "organization": subscription.organization,
+                    }
                 )
     outbox.notify_many(notices)
 
