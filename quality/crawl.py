@@ -157,8 +157,8 @@ class RoleCrawl:
         while queue and len(pages) < MAX_PAGES_PER_ROLE:
             path, parent = queue.popleft()
             page = self.visit(path, parent)
-            if page.final_path in visited and page.final_path != path:
-                continue  # a redirect to a page already checked
+            if page.final_path in visited:
+                continue  # a page already checked (reached again, or through a redirect)
             visited.add(page.final_path)
             pages.append(page)
             if not page.is_html or page.status >= 400:

@@ -64,6 +64,16 @@ def _postgres_only(request):
             pytest.fail("This test proves a PostgreSQL behaviour: set DATABASE_URL to PostgreSQL.")
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium (quality/browser.py), one for the whole run: Playwright's
+    sync API allows only one at a time (tests/e2e and tests/quality share it)."""
+    from quality.browser import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
 # --- The people of SPEC.md ------------------------------------------------------
 
 

@@ -5,22 +5,15 @@ import os
 import pytest
 
 from quality import axe
-from quality.browser import chromium
 
 # Playwright's sync API runs an event loop in this thread (see tests/e2e/conftest.py).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="module")
-def quality_browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
-def axe_page(quality_browser):
-    """A page that has axe-core on every document it loads."""
-    context = quality_browser.new_context(viewport={"width": 1280, "height": 900})
+def axe_page(browser):
+    """A page that has axe-core on every document it loads (`browser`: tests/conftest.py)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     axe.install(context)
     page = context.new_page()
