@@ -7,7 +7,12 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnerportal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test lint check bench worker clean
+# The quality gates' own tools (make check): pinned npm packages, and two Python
+# tools that each get a virtualenv of their own (their pins differ from ours).
+QUALITY_NPM := quality/node_modules/.installed
+QUALITY_VENVS := .venv-wapiti/.installed .venv-semgrep/.installed
+
+.PHONY: setup run test lint check quality-tools bench worker clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,6 +22,20 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+$(QUALITY_NPM): quality/package.json quality/package-lock.json
+	cd quality && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+.venv-%/.installed: quality/requirements-%.txt
+	rm -rf .venv-$*
+	$(PYTHON) -m venv .venv-$* || python3 -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet -r $<
+	touch $@
+
+quality-tools: setup $(QUALITY_NPM) $(QUALITY_VENVS)
+	scripts/ensure-java
+	scripts/ensure-chromium
+
 # Embedded default: SQLite under var/, tasks in-process, email to var/mail and the outbox page.
 run: setup
 	DEBUG=true $(PY) manage.py migrate --no-input
@@ -24,8 +43,9 @@ run: setup
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on PostgreSQL and Redis (the machine's, or DATABASE_URL / REDIS_URL).
-test: setup
+test: setup $(QUALITY_NPM)
 	scripts/ensure-chromium
+	scripts/ensure-java
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -39,8 +59,13 @@ bench: setup
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) scripts/bench/run.py $(BENCH_ARGS)
 
+# Quality gates on the portal served with demo data (docs/quality.md). One gate: make check GATES=vnu
+check: quality-tools
+	$(PY) -m quality $(GATES)
+
 worker: setup
 	$(VENV)/bin/celery -A partnerportal worker --loglevel=info
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3 var/cache var/mail staticfiles
+	rm -rf .venv-wapiti .venv-semgrep quality/node_modules var/quality reports/quality

@@ -91,7 +91,10 @@ class SubscriptionQuerySet(TenantQuerySet):
             status__in=Subscription.IN_FORCE, starts_on__lte=today, ends_on__gt=today
         )
 
-    def sold_or_managed_by(self, partner):
+    def with_details(self):
+        return self.select_related("plan", "organization__managed_by", "sold_by")
+
+    def visible_to_partner(self, partner):
         """What a partner sold, and its Solution Provider end customers' subscriptions."""
         return self.filter(Q(sold_by=partner) | Q(organization__managed_by=partner))
 

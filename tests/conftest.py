@@ -33,9 +33,13 @@ def pytest_collection_modifyitems(items):
     the two kinds breaks Django's restore (content types get new ids), so it is all."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction"):
+        kwargs = dict(marker.kwargs) if marker else {}
+        fixtures = getattr(item, "fixturenames", ())
+        if kwargs.get("transaction") or {"transactional_db", "live_server"} & set(fixtures):
             item.add_marker(
-                pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}),
+                pytest.mark.django_db(
+                    **{**kwargs, "transaction": True, "serialized_rollback": True}
+                ),
                 append=False,
             )
 
@@ -75,6 +79,25 @@ def _postgres_only(request):
 
         if connection.vendor != "postgresql":
             pytest.fail("This test proves a PostgreSQL behaviour: set DATABASE_URL to PostgreSQL.")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium (quality/browser.py), one for the whole run: Playwright's
+    sync API allows only one at a time (tests/e2e and tests/quality share it)."""
+    from django.db import connections
+
+    from quality.browser import chromium
+
+    # Playwright's event loop gives this thread a new context, in which Django hands
+    # out new connection objects: carry the test database's post-migrate snapshot
+    # (serialized rollback) over to them.
+    snapshots = {c.alias: getattr(c, "_test_serialized_contents", None) for c in connections.all()}
+    with chromium() as browser:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
+        yield browser
 
 
 # --- The people of SPEC.md ------------------------------------------------------

@@ -1,11 +1,12 @@
 """The browser harness: Debian's Chromium driven by Playwright against a live server.
 
+The `browser` fixture itself is in tests/conftest.py (one per run, shared with tests/quality).
+
 Every journey test gets `live_server` with the demo data (`demo`), and logs in
 with `log_in(page, email)`, which answers the TOTP prompt for staff.
 """
 
 import os
-import shutil
 from io import StringIO
 
 import pyotp
@@ -18,16 +19,6 @@ from tests.accounts.mfa import DEMO_TOTP_SECRET
 # made by fixtures in the same thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 DEMO_PASSWORD = "demo-pass-2026"
 
 
@@ -35,27 +26,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is needed: scripts/ensure-chromium installs it"
-    from django.db import connections
-
-    # Playwright's event loop gives this thread a new context, in which Django hands
-    # out new connection objects: carry the test database's post-migrate snapshot
-    # (serialized rollback) over to them.
-    snapshots = {c.alias: getattr(c, "_test_serialized_contents", None) for c in connections.all()}
-    with sync_playwright() as playwright:
-        for alias, snapshot in snapshots.items():
-            if snapshot is not None:
-                connections[alias]._test_serialized_contents = snapshot
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
