@@ -67,6 +67,11 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFAMiddleware",
 ]
 
+# `make bench` only: a query-count header on every response and the floor page.
+BENCH = env.bool("BENCH", default=False)
+if BENCH:
+    MIDDLEWARE.insert(0, "partnerportal.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "partnerportal.urls"
 WSGI_APPLICATION = "partnerportal.wsgi.application"
 
@@ -210,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-requeue-stale": {
         "task": "accounts.tasks.requeue_stale_notifications",
         "schedule": 60.0,
+    },
+    "subscriptions-daily": {
+        "task": "subscriptions.tasks.daily_subscription_run",
+        "schedule": crontab(hour=5, minute=0),
     },
     "billing-remind-unpaid-invoices": {
         "task": "billing.tasks.remind_unpaid_invoices",

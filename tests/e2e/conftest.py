@@ -43,14 +43,25 @@ def browser():
 
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is needed: scripts/ensure-chromium installs it"
+    from django.db import connections
+
+    # Playwright's event loop gives this thread a new context, in which Django hands
+    # out new connection objects: carry the test database's post-migrate snapshot
+    # (serialized rollback) over to them.
+    snapshots = {c.alias: getattr(c, "_test_serialized_contents", None) for c in connections.all()}
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(django_db_serialized_rollback):
+    """The demo data on top of what the migrations load (plans, staff groups and their
+    permissions), which a transactional test would otherwise flush away."""
     call_command("seed_demo", stdout=StringIO())
 
 
