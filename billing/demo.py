@@ -1,193 +1,125 @@
 """Demo data of the billing app, loaded by `manage.py seed_demo` (must be idempotent).
 
-- Globex: last year's invoice, paid; this term's renewal invoice, issued and
-  unpaid, with purchase order PO-GLOBEX-7 (OpenNebula Systems USA, USD).
-- Initech: one issued invoice from OpenNebula Systems Europe, in EUR.
-- Acme Cloud: paid invoices for what it sold — a Solution Provider sale to its
-  end customer Umbrella Labs (USD) and a Reseller sale to Wonka Industries
-  (EUR) — above the $100,000 Strategic revenue line, both with its 20% discount.
+Built on the subscriptions' demo, whose order forms already made each term's draft:
+
+- Globex: the Standard term's invoice, paid; the Premium term's invoice, issued
+  and unpaid with purchase order PO-GLOBEX-7 (OpenNebula Systems USA, USD).
+- Initech: its invoice issued by OpenNebula Systems Europe, in EUR.
+- Acme Cloud: paid invoices for what it sold, with its 20% partner discount —
+  its Solution Provider end customer Umbrella Labs (USD) and a Reseller sale to
+  Wonka Industries (EUR) — above the $100,000 Strategic revenue line.
 """
 
 from datetime import timedelta
-from importlib import import_module
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from accounts.models import Membership, Organization
 from billing import services
 from billing.models import Invoice, PartnerDiscount
 from billing.reference_data import ensure_reference_data
+from subscriptions import services as subscriptions
 from subscriptions.models import Plan, SalesChannel, Subscription
 
-User = get_user_model()
+ACME_DISCOUNT = Decimal("20.00")
 
 
 def seed(people):
     """`people` maps demo emails to users and names to organizations (see seed_demo)."""
     ensure_reference_data()
-    clerk = _billing_staff(people["billing@opennebula.example"])
+    clerk = people["billing@opennebula.example"]
     today = timezone.localdate()
-    _globex(people["Globex"], clerk, today)
-    _initech(people["Initech"], clerk, today)
-    _acme(people["Acme Cloud"], people["Umbrella Labs"], clerk, today)
-
-
-def _billing_staff(user):
-    """The Billing group holds the billing permission (migration 0003; again here because
-    a test run may have flushed the tables the migration filled)."""
-    group, _ = Group.objects.get_or_create(name="Billing")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="billing", codename="manage_invoices")
+    acme = people["Acme Cloud"]
+    PartnerDiscount.objects.get_or_create(
+        partner=acme, defaults={"percent": ACME_DISCOUNT, "note": "Solution Provider discount"}
     )
-    user.groups.add(group)
-    return User.objects.get(pk=user.pk)  # fresh permission cache
+    wonka_term = _wonka_sold_by(acme, people["admin@opennebula.example"], today)
+
+    globex = Subscription.objects.for_organization(people["Globex"]).order_by("starts_on")
+    initech = Subscription.objects.for_organization(people["Initech"]).order_by("starts_on")
+    umbrella = Subscription.objects.for_organization(people["Umbrella Labs"]).filter(sold_by=acme)
+    # (term, issued on, paid after N days or None, purchase order for the invoice)
+    plan = []
+    if standard := globex.filter(plan__code="standard").first():
+        plan.append((standard, standard.starts_on, 18, None))
+    if premium := globex.filter(plan__code="premium").first():
+        plan.append((premium, today - timedelta(days=12), None, "PO-GLOBEX-7"))
+    if initech_term := initech.first():
+        plan.append((initech_term, today - timedelta(days=3), None, None))
+    if umbrella_term := umbrella.order_by("starts_on").first():
+        plan.append((umbrella_term, umbrella_term.starts_on, 21, None))
+    plan.append((wonka_term, wonka_term.starts_on, 25, None))
+
+    # Issued in date order, so the numbers follow the dates as they would have.
+    for term, issued_on, paid_after, purchase_order in sorted(plan, key=lambda row: row[1]):
+        _bill(term, clerk, issued_on=issued_on, paid_after=paid_after, po=purchase_order)
 
 
-def _plan(code):
-    plan = Plan.objects.filter(code=code).first()
-    if plan is None:
-        # A test run flushed the catalog that subscriptions' migration 0002 loads: load it again.
-        from django.apps import apps
-
-        import_module("subscriptions.migrations.0002_plans").create_plans(apps, None)
-        plan = Plan.objects.get(code=code)
-    return plan
-
-
-def _term(organization, plan_code, starts_on, servers, **fields):
-    subscription, _ = Subscription.objects.get_or_create(
-        organization=organization,
-        plan=_plan(plan_code),
-        starts_on=starts_on,
-        defaults={
-            "servers": servers,
-            "ends_on": services._add_years(starts_on, 1),
-            "status": Subscription.Status.ACTIVE,
-            **fields,
-        },
+def _bill(term, clerk, *, issued_on, paid_after, po):
+    invoice = services.create_subscription_invoice(
+        term, actor=clerk, reason=Invoice.Reason.NEW_TERM
     )
-    return subscription
-
-
-def _invoice(subscription, clerk, *, reason, issued_on, paid_days_later=None, reference=""):
-    invoice = services.create_subscription_invoice(subscription, actor=clerk, reason=reason)
     if invoice.is_draft:
+        _apply_current_discount(invoice, clerk)
+        if po:
+            services.update_draft(
+                invoice,
+                actor=clerk,
+                purchase_order=po,
+                payment_terms_days=invoice.payment_terms_days,
+                tax_rate=invoice.tax_rate,
+                notes=invoice.notes,
+            )
         services.issue_invoice(invoice, actor=clerk, issued_on=issued_on)
-    invoice.refresh_from_db()
-    if paid_days_later is not None and invoice.is_unpaid:
+        invoice.refresh_from_db()
+    if paid_after is not None and invoice.is_unpaid:
         services.record_payment(
             invoice,
             actor=clerk,
             amount=invoice.amount_due,
-            method=subscription.payment_method,
-            reference=reference,
-            received_on=issued_on + timedelta(days=paid_days_later),
+            method=term.payment_method,
+            reference=f"TRANSFER {invoice.number}",
+            received_on=issued_on + timedelta(days=paid_after),
         )
-    return invoice
 
 
-def _globex(globex, clerk, today):
-    if Invoice.objects.filter(organization=globex).exists():
+def _apply_current_discount(invoice, clerk):
+    """The subscriptions' demo drafted Umbrella's invoice before Acme's discount was
+    configured here: staff correct the draft's line, as they would by hand."""
+    if invoice.organization_id == invoice.subscription.organization_id:
         return
-    current_start = today - timedelta(days=30)
-    last_year = _term(
-        globex,
-        "standard",
-        services._add_years(current_start, -1),
-        10,
-        status=Subscription.Status.RENEWED,
-        purchase_order="PO-GLOBEX-3",
-    )
-    this_year = _term(
-        globex, "standard", current_start, 10, purchase_order="PO-GLOBEX-7", previous=last_year
-    )
-    _invoice(
-        last_year,
-        clerk,
-        reason=Invoice.Reason.NEW_TERM,
-        issued_on=last_year.starts_on,
-        paid_days_later=18,
-        reference="WIRE 2025-0412",
-    )
-    _invoice(this_year, clerk, reason=Invoice.Reason.RENEWAL, issued_on=today - timedelta(days=12))
+    discount = services.partner_discount_percent(invoice.organization)
+    for line in invoice.lines.all():
+        if line.discount_percent != discount:
+            services.remove_line(line, actor=clerk)
+            services.add_line(
+                invoice,
+                actor=clerk,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount_percent=discount,
+            )
 
 
-def _initech(initech, clerk, today):
-    if Invoice.objects.filter(organization=initech).exists():
-        return
-    subscription = _term(initech, "standard-eu", today - timedelta(days=5), 4)
-    _invoice(subscription, clerk, reason=Invoice.Reason.NEW_TERM, issued_on=subscription.starts_on)
-
-
-def _acme(acme, umbrella, clerk, today):
-    PartnerDiscount.objects.get_or_create(
-        partner=acme, defaults={"percent": Decimal("20.00"), "note": "Partner discount"}
-    )
-    if Invoice.objects.filter(partner=acme).exists():
-        return
-    # A Solution Provider sale: the SP is invoiced for its end customer's subscription.
-    umbrella_term = _term(
-        umbrella,
-        "premium",
-        today - timedelta(days=120),
-        35,
-        channel=SalesChannel.SOLUTION_PROVIDER,
-        sold_by=acme,
-        purchase_order="ACME-PO-1187",
-    )
-    _invoice(
-        umbrella_term,
-        clerk,
-        reason=Invoice.Reason.NEW_TERM,
-        issued_on=umbrella_term.starts_on,
-        paid_days_later=21,
-        reference="ACME WIRE 88231",
-    )
-    # A Reseller sale: the Reseller is invoiced, not its customer (SPEC §6).
-    wonka = _wonka()
-    wonka_term = _term(
-        wonka,
-        "standard-eu",
-        today - timedelta(days=75),
-        60,
+def _wonka_sold_by(acme, sales, today):
+    """A Reseller sale: Acme is invoiced, not its customer (SPEC §6)."""
+    order_form, _ = subscriptions.process_order_form(
+        actor=sales,
+        reference="OF-DEMO-0101",
+        customer_name="Wonka Industries",
+        customer_legal_name="Wonka Industries B.V.",
+        customer_country="NL",
+        customer_address="Chocoladeweg 1\n1012 AB Amsterdam\nNetherlands",
+        plan=Plan.objects.get(code="standard-eu"),
+        servers=150,
+        starts_on=today - timedelta(days=75),
+        ends_on=today + timedelta(days=290),
+        purchase_order="ACME-PO-1204",
+        payment_method="bank_transfer",
         channel=SalesChannel.RESELLER,
         sold_by=acme,
-        purchase_order="ACME-PO-1204",
+        main_contact_name="Willy Wonka",
+        main_contact_email="main@wonka.example",
     )
-    _invoice(
-        wonka_term,
-        clerk,
-        reason=Invoice.Reason.NEW_TERM,
-        issued_on=wonka_term.starts_on,
-        paid_days_later=25,
-        reference="SEPA ACME-1204",
-    )
-
-
-def _wonka():
-    wonka, _ = Organization.objects.get_or_create(
-        name="Wonka Industries",
-        kind=Organization.Kind.CUSTOMER,
-        defaults={
-            "legal_name": "Wonka Industries B.V.",
-            "country": "NL",
-            "address": "Chocoladeweg 1\n1012 AB Amsterdam\nNetherlands",
-        },
-    )
-    user = User.objects.filter(email="main@wonka.example").first()
-    if user is None:
-        user = User.objects.create_user(
-            "main@wonka.example", "demo-pass-2026", full_name="Willy Wonka"
-        )
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    Membership.objects.get_or_create(
-        user=user, organization=wonka, defaults={"is_main_contact": True, "is_org_admin": True}
-    )
-    return wonka
+    return order_form.subscription

@@ -15,12 +15,14 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import outbox
 from accounts.audit import audit
 from accounts.models import Membership
-from accounts.services import DomainError
+from accounts.services import DomainError, ensure_permission
+from billing.access import MANAGE_INVOICES
 from billing.links import invoice_link_path
 from billing.models import (
     ExchangeRate,
@@ -121,6 +123,7 @@ def create_subscription_invoice(subscription, *, actor, reason):
     A subscription sold through a Reseller or Solution Provider is invoiced to
     that partner with its configured discount; otherwise to the customer.
     Asking twice for the same term returns the first draft (or issued invoice).
+    No permission of its own: it follows the order form or renewal that was checked.
     """
     reason = Invoice.Reason(reason)
     if reason == Invoice.Reason.CREDIT:
@@ -198,6 +201,7 @@ def _term_description(subscription, reason, years, resold):
 
 @transaction.atomic
 def update_draft(invoice, *, actor, purchase_order, payment_terms_days, tax_rate, notes):
+    ensure_permission(actor, MANAGE_INVOICES)
     invoice = _locked(invoice)
     if not invoice.is_draft:
         raise InvalidTransition(invoice, "edit")
@@ -226,6 +230,7 @@ def update_draft(invoice, *, actor, purchase_order, payment_terms_days, tax_rate
 
 @transaction.atomic
 def add_line(invoice, *, actor, description, quantity, unit_price, discount_percent=0):
+    ensure_permission(actor, MANAGE_INVOICES)
     invoice = _locked(invoice)
     if not invoice.is_draft:
         raise InvalidTransition(invoice, "add a line to")
@@ -244,6 +249,7 @@ def add_line(invoice, *, actor, description, quantity, unit_price, discount_perc
 
 @transaction.atomic
 def remove_line(line, *, actor):
+    ensure_permission(actor, MANAGE_INVOICES)
     invoice = _locked(line.invoice)
     if not invoice.is_draft:
         raise InvalidTransition(invoice, "remove a line from")
@@ -287,6 +293,7 @@ def issue_invoice(invoice, *, actor, issued_on=None):
     anything fails before commit the number is not used, so numbers stay
     gapless. `issued_on` is for loading history (demo data); staff issue today.
     """
+    ensure_permission(actor, MANAGE_INVOICES)
     invoice = _locked(invoice)
     if not invoice.is_draft:
         raise InvalidTransition(invoice, "issue")
@@ -349,6 +356,7 @@ def _take_number(entity, kind, year):
 def void_invoice(invoice, *, actor, reason):
     """Cancel a draft, or an issued invoice nothing was paid or credited on (it keeps its
     number, so the series stays gapless)."""
+    ensure_permission(actor, MANAGE_INVOICES)
     invoice = _locked(invoice)
     if invoice.is_credit_note or invoice.status not in (
         Invoice.Status.DRAFT,
@@ -376,6 +384,7 @@ def void_invoice(invoice, *, actor, reason):
 def credit_invoice(invoice, *, actor, reason, amount=None):
     """Issue a credit note against an issued invoice: in full (a copy of its lines),
     or `amount` before tax. Returns the credit note."""
+    ensure_permission(actor, MANAGE_INVOICES)
     invoice = _locked(invoice)
     if invoice.is_credit_note or invoice.status not in (
         Invoice.Status.ISSUED,
@@ -457,6 +466,7 @@ def credit_invoice(invoice, *, actor, reason, amount=None):
 @transaction.atomic
 def record_payment(invoice, *, actor, amount, method, reference="", received_on=None):
     """Record money received; the invoice is paid once payments and credits cover it."""
+    ensure_permission(actor, MANAGE_INVOICES)
     invoice = _locked(invoice)
     if invoice.is_credit_note or not invoice.is_unpaid:
         raise InvalidTransition(invoice, "record a payment on it")
@@ -563,6 +573,29 @@ def _send_to_billing_contacts(invoice, template, key_prefix, **extra):
             organization=invoice.organization,
             sensitive=True,  # the link opens the invoice and can set the account's password
         )
+
+
+def welcome_invoice_context(invoice):
+    """What the Main Contact's Welcome email says about the term's invoice (JSON-safe).
+
+    A subscription resold by a partner is invoiced by that partner: the email
+    names it and shows no OpenNebula price (the partner's discount stays private).
+    """
+    if invoice.subscription and invoice.organization_id != invoice.subscription.organization_id:
+        return {"invoice_billed_by_partner": invoice.organization.name}
+    return {
+        "invoice_number": invoice.number or "",
+        "invoice_total": invoice.money(invoice.total),
+        "invoice_issuer": invoice.entity.name,
+        "invoice_purchase_order": invoice.purchase_order,
+        "invoice_payment_terms_days": invoice.payment_terms_days,
+        "invoice_due_on": invoice.due_on.isoformat() if invoice.due_on else "",
+        "invoice_path": (
+            reverse("billing_invoice", args=[invoice.pk])
+            if invoice.number
+            else reverse("billing_invoices")
+        ),
+    }
 
 
 # --- The link from the email ----------------------------------------------------

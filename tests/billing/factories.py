@@ -79,18 +79,8 @@ def issued(organization, *, actor=None, issued_on=None, **kw):
 
 
 def billing_staff(vendor, email="billing@opennebula.example"):
-    from django.contrib.auth.models import Group, Permission
-
-    user = factories.staff_member(vendor, email)
-    group, _ = Group.objects.get_or_create(name="Billing")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="billing", codename="manage_invoices")
-    )
-    user.groups.add(group)
-    from tests.accounts.mfa import enroll_totp
-
-    enroll_totp(user)
-    return user
+    """In the Billing group (its permission comes from billing migration 0003), TOTP enrolled."""
+    return factories.staff_member(vendor, email, "Billing")
 
 
 def pdf_text(pdf_bytes):
