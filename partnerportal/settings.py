@@ -226,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "subscriptions.tasks.daily_subscription_run",
         "schedule": crontab(hour=5, minute=0),
     },
+    "billing-remind-unpaid-invoices": {
+        "task": "billing.tasks.remind_unpaid_invoices",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -288,5 +292,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint and fontTools narrate every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

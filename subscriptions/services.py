@@ -16,6 +16,8 @@ from accounts import outbox
 from accounts import services as accounts
 from accounts.audit import audit
 from accounts.models import Invitation, Membership, Organization, Role
+from billing import services as billing
+from billing.models import Invoice
 from subscriptions.models import (
     Deployment,
     EndCustomerRequest,
@@ -144,6 +146,10 @@ def _process(*, actor, organization, order):
             actor=actor,
         )
     subscription = _create_subscription(organization, order, actor=actor)
+    # The draft of the term's invoice, for billing staff to issue (billing issue #4).
+    invoice = billing.create_subscription_invoice(
+        subscription, actor=actor, reason=Invoice.Reason.NEW_TERM
+    )
     order_form.organization = organization
     order_form.subscription = subscription
     order_form.save(update_fields=["organization", "subscription"])
@@ -170,6 +176,7 @@ def _process(*, actor, organization, order):
         subscription,
         main_contact_email=order["main_contact_email"],
         technical_emails=[c["email"] for c in technical_contacts],
+        invoice=invoice,
     )
     return order_form
 
@@ -229,12 +236,13 @@ def _name_contact(organization, email, name, roles, *, actor):
     return None
 
 
-def queue_welcome_emails(subscription, *, main_contact_email, technical_emails):
+def queue_welcome_emails(subscription, *, main_contact_email, technical_emails, invoice=None):
     context = subscription_context(subscription)
     outbox.notify(
         main_contact_email,
         "subscriptions/welcome",
-        context,
+        # The article: the Welcome email gives "information about the subscription and the invoice".
+        {**context, **(billing.welcome_invoice_context(invoice) if invoice else {})},
         key=f"welcome:{subscription.pk}",
         organization=subscription.organization,
     )
@@ -379,6 +387,7 @@ def renew_subscription(subscription, *, actor, ends_on, servers=None, plan=None)
     )
     if successor.status == Subscription.Status.ACTIVE:
         _carry_deployments_over(successor, actor=actor)
+    billing.create_subscription_invoice(successor, actor=actor, reason=Invoice.Reason.RENEWAL)
     audit(
         actor,
         "subscription.created",

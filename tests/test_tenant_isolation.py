@@ -25,6 +25,8 @@ NOT_TENANT_OBJECTS = {
     "account_confirm_email": "allauth: the key is the secret, not an organization's object",
     "account_reset_password_from_key": "allauth: uid and key are the secret",
     "invitation_accept": "the token is the secret; an unknown token is a 404 (tested apart)",
+    "billing_invoice_link": "signed link from the invoice email (tested apart)",
+    "billing_invoice_link_pdf": "signed link from the invoice email (tested apart)",
 }
 # Whole namespaces that are vendor-staff only and tested apart (tests/accounts/test_staff_mfa.py).
 STAFF_ONLY_NAMESPACES = {"admin": "Django admin: vendor staff only, behind allauth and TOTP"}
@@ -158,6 +160,9 @@ NOT_TENANT_DATA = {
     "subscriptions.SLATarget": "vendor catalog (a plan's targets)",
     "subscriptions.OrderForm": "vendor staff data; a new customer has no organization until "
     "it is processed",
+    "billing.IssuingEntity": "vendor data: the OpenNebula companies that issue invoices",
+    "billing.ExchangeRate": "vendor data, the same for every organization",
+    "billing.InvoiceSequence": "vendor data: the last number per entity and year",
 }
 
 
