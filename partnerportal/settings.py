@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -210,8 +211,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.requeue_stale_notifications",
         "schedule": 60.0,
     },
+    "programs-nightly-compliance": {
+        "task": "programs.tasks.evaluate_partner_compliance",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Partner program: days a partner out of its tier's requirements has to put it right
+# before staff may downgrade or suspend it (the nightly compliance run marks it at risk).
+PARTNER_GRACE_PERIOD_DAYS = env.int("PARTNER_GRACE_PERIOD_DAYS", default=30)
 
 # --- Static files, vendored and served by WhiteNoise.
 STATIC_URL = "static/"
