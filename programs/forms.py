@@ -46,6 +46,13 @@ class ApplicationForm(forms.ModelForm):
         help_text="The Referral program has a single tier.",
     )
     country = forms.ChoiceField(choices=[("", "Choose a country")] + COUNTRIES, required=False)
+    website = forms.URLField(required=False, assume_scheme="https")
+    opennebula_page = forms.URLField(
+        label="Page of your website that shows OpenNebula",
+        required=False,
+        assume_scheme="https",
+        help_text="The program requires OpenNebula to be visible on your site.",
+    )
     regions = forms.MultipleChoiceField(
         label="Regions you cover",
         choices=Application.Region.choices,
@@ -237,7 +244,12 @@ class ReviewHeldForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label="Requirement", choices=Evidence.Kind.choices)
-    url = forms.URLField(label="Link", required=False, help_text="e.g. your page about OpenNebula")
+    url = forms.URLField(
+        label="Link",
+        required=False,
+        assume_scheme="https",
+        help_text="e.g. your page about OpenNebula",
+    )
     statement = forms.CharField(
         label="Statement",
         widget=forms.Textarea(attrs={"rows": 3}),

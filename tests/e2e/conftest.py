@@ -50,7 +50,8 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(django_db_serialized_rollback, transactional_db):
+    """The demo data on a database restored to its migrated state (catalogs, groups)."""
     call_command("seed_demo", stdout=StringIO())
 
 
