@@ -499,9 +499,13 @@ def evidence_reject(request, pk):
 
 @staff_permission_required(REVIEW)
 def agreement_versions(request):
-    versions = AgreementVersion.objects.select_related("published_by").annotate(
-        issued_count=Count("issued"),
-        signed_count=Count("issued", filter=Q(issued__status=Agreement.Status.SIGNED)),
+    versions = (
+        AgreementVersion.objects.select_related("published_by")
+        .order_by("-number")
+        .annotate(
+            issued_count=Count("issued"),
+            signed_count=Count("issued", filter=Q(issued__status=Agreement.Status.SIGNED)),
+        )
     )
     return render(
         request,

@@ -24,7 +24,9 @@ def tier(program_code, tier_code):
     return Tier.objects.get(program__code=program_code, code=tier_code)
 
 
-def application(organization, program_code="services", *, track="si", tier_code="standard", **fields):
+def application(
+    organization, program_code="services", *, track="si", tier_code="standard", **fields
+):
     program = Program.objects.get(code=program_code)
     defaults = dict(
         legal_name=f"{organization.name} Ltd.",
@@ -156,7 +158,9 @@ def live_subscription(organization, *, sold_by=None):
     )
 
 
-def meet_every_requirement(organization, program_code="services", tier_code="standard", *, track="si"):
+def meet_every_requirement(
+    organization, program_code="services", tier_code="standard", *, track="si"
+):
     """Records that meet the tier: certifications, contacts, evidence, a review, a subscription."""
     counts = {"standard": 1, "strategic": 2}.get(tier_code, 0)
     if program_code == "services":
@@ -168,7 +172,9 @@ def meet_every_requirement(organization, program_code="services", tier_code="sta
         review_held(organization, days_ago=10)
         live_subscription(organization, sold_by=organization)
     if track == "sp":
-        factories.OrganizationFactory(name=f"End customer of {organization}", managed_by=organization)
+        factories.OrganizationFactory(
+            name=f"End customer of {organization}", managed_by=organization
+        )
 
 
 STRATEGIC_REVENUE = Decimal("100000")

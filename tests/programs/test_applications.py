@@ -72,9 +72,7 @@ def test_a_draft_keeps_incomplete_answers(client, visitor):
     assert application.markets == "Telecom" and application.status == "draft"
 
 
-def test_submitting_an_incomplete_application_shows_field_errors_and_saves_nothing(
-    client, visitor
-):
+def test_submitting_an_incomplete_application_shows_field_errors_and_saves_nothing(client, visitor):
     application, _ = start(client, visitor)
     response = client.post(
         application.get_absolute_url(),

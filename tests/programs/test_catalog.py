@@ -68,7 +68,7 @@ def test_a_program_page_shows_both_tiers_side_by_side(client, db):
     response = client.get(reverse("program_detail", args=["services"]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<th scope=\"col\">Standard</th>" in page and "<th scope=\"col\">Strategic</th>" in page
+    assert '<th scope="col">Standard</th>' in page and '<th scope="col">Strategic</th>' in page
     assert "2 (Administrator)" in page and "$100,000" in page
     assert "Deal registration program" in page
     assert "Complete the application and company profile" in page  # how to apply

@@ -148,7 +148,9 @@ def test_batches_add_a_fixed_number_of_queries(db):
     assert per_batch <= 20
 
 
-def test_staff_see_the_watchlist_with_the_grace_period(client, partner_manager, northwind_enrollment):
+def test_staff_see_the_watchlist_with_the_grace_period(
+    client, partner_manager, northwind_enrollment
+):
     evaluate_compliance()
     client.force_login(partner_manager)
     response = client.get(reverse("staff_watchlist"))

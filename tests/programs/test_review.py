@@ -35,7 +35,9 @@ def hooli_application(hooli, hooli_main):
     )
 
 
-def test_the_queue_lists_submitted_applications_with_counts(client, partner_manager, hooli_application):
+def test_the_queue_lists_submitted_applications_with_counts(
+    client, partner_manager, hooli_application
+):
     client.force_login(partner_manager)
     response = client.get(reverse("staff_application_queue"))
     page = response.content.decode()
@@ -43,7 +45,9 @@ def test_the_queue_lists_submitted_applications_with_counts(client, partner_mana
     assert dict((v, n) for v, _, n in response.context["tabs"])["submitted"] == 1
 
 
-def test_the_queue_filters_by_program_country_and_age(client, partner_manager, hooli_application, acme):
+def test_the_queue_filters_by_program_country_and_age(
+    client, partner_manager, hooli_application, acme
+):
     old = builders.submitted_application(acme, "reseller", country="ES", days_ago=20)
     client.force_login(partner_manager)
     url = reverse("staff_application_queue")
@@ -66,7 +70,9 @@ def test_drafts_are_not_in_the_queue(client, partner_manager, acme):
     assert list(response.context["applications"]) == []
 
 
-def test_staff_without_the_permission_do_not_see_the_queue(client, support_engineer, hooli_application):
+def test_staff_without_the_permission_do_not_see_the_queue(
+    client, support_engineer, hooli_application
+):
     client.force_login(support_engineer)
     assert client.get(reverse("staff_application_queue")).status_code == 404
     assert client.get(reverse("staff_application", args=[hooli_application.pk])).status_code == 404
@@ -78,7 +84,11 @@ def test_partners_do_not_see_the_queue(client, acme_main):
 
 
 def test_asking_for_information_emails_the_applicant_who_answers_in_the_portal(
-    client, partner_manager, hooli_application, hooli_main, mailoutbox,
+    client,
+    partner_manager,
+    hooli_application,
+    hooli_main,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     client.force_login(partner_manager)
@@ -107,7 +117,11 @@ def test_asking_for_information_emails_the_applicant_who_answers_in_the_portal(
 
 
 def test_approving_enrolls_the_partner_and_issues_the_current_agreement(
-    client, partner_manager, hooli_application, hooli_main, mailoutbox,
+    client,
+    partner_manager,
+    hooli_application,
+    hooli_main,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     client.force_login(partner_manager)
@@ -127,7 +141,10 @@ def test_approving_enrolls_the_partner_and_issues_the_current_agreement(
     assert "Strategic" in agreement.text
     assert enrollment.events.get().kind == "approved"
     # What the reviewer evaluated stands as confirmed evidence.
-    assert Evidence.objects.get(organization=hooli_application.organization, kind="website").status == "confirmed"
+    assert (
+        Evidence.objects.get(organization=hooli_application.organization, kind="website").status
+        == "confirmed"
+    )
     # The named contacts get their roles: a member at once, others by invitation.
     assert Membership.objects.get(user=hooli_main).is_sales_contact
     assert Invitation.objects.get(email="tech@hooli.example").roles == ["technical_contact"]
@@ -147,7 +164,9 @@ def test_rejecting_needs_a_reason_which_is_emailed(
     response = client.post(url, {"reason": "", "version": hooli_application.version})
     assert "reason" in response.context["form"].errors
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"reason": "No OpenNebula deployments yet.", "version": hooli_application.version})
+        client.post(
+            url, {"reason": "No OpenNebula deployments yet.", "version": hooli_application.version}
+        )
     hooli_application.refresh_from_db()
     assert hooli_application.status == "rejected"
     assert hooli_application.rejection_reason == "No OpenNebula deployments yet."
@@ -253,7 +272,9 @@ def test_two_staff_acting_at_once_cannot_both_succeed(partner_manager, second_pa
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_staff_approving_at_once_enroll_the_partner_once(partner_manager, second_partner_manager):
+def test_two_staff_approving_at_once_enroll_the_partner_once(
+    partner_manager, second_partner_manager
+):
     hooli = factories.OrganizationFactory(name="Hooli Integrations", kind="partner")
     factories.member(hooli, "main@hooli.example", "main_contact")
     application = builders.submitted_application(hooli)

@@ -145,7 +145,11 @@ def test_the_next_tier_says_exactly_what_is_missing(acme, revenues):
     status = enrollment_statuses([enrollment])[0]
     missing = {r.requirement.kind: r.gap for r in status.next_scorecard.missing}
     # The review held ten days ago already meets the monthly cadence.
-    assert set(missing) == {"administrator_certifications", "sales_certifications", "annual_revenue"}
+    assert set(missing) == {
+        "administrator_certifications",
+        "sales_certifications",
+        "annual_revenue",
+    }
     assert missing["administrator_certifications"].startswith("1 more verified Administrator")
     assert missing["annual_revenue"].startswith("$60,000 more")
     assert not status.can_request_upgrade
