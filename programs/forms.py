@@ -15,7 +15,15 @@ from programs.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StartApplicationForm(forms.Form):
+class Labelled:
+    """Labels without Django's trailing colon, as the rest of the portal's pages."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class StartApplicationForm(Labelled, forms.Form):
     company_name = forms.CharField(
         label="Company name",
         max_length=200,
@@ -34,7 +42,7 @@ class StartApplicationForm(forms.Form):
             del self.fields["company_name"]
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(Labelled, forms.ModelForm):
     """Everything is optional while it is a draft; `services.submission_problems` says what
     a submission needs, and the view shows it as field errors."""
 
@@ -136,13 +144,13 @@ class ApplicationForm(forms.ModelForm):
             self.add_error(self.FIELD_FOR.get(name, name), message)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Labelled, forms.Form):
     message = forms.CharField(
         label="Your answer", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
 
 
-class AskInformationForm(forms.Form):
+class AskInformationForm(Labelled, forms.Form):
     message = forms.CharField(
         label="Question for the applicant",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -152,7 +160,7 @@ class AskInformationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(Labelled, forms.Form):
     tier = forms.ModelChoiceField(queryset=Tier.objects.none(), label="Approve at tier")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -165,7 +173,7 @@ class ApproveForm(forms.Form):
         self.initial.setdefault("version", application.version)
 
 
-class RejectForm(forms.Form):
+class RejectForm(Labelled, forms.Form):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -175,7 +183,7 @@ class RejectForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Labelled, forms.Form):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -184,7 +192,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(Labelled, forms.Form):
     full_name = forms.CharField(label="Your full name", max_length=150)
     title = forms.CharField(label="Your title", max_length=150, help_text="e.g. CEO")
     consent = forms.BooleanField(
@@ -195,7 +203,7 @@ class SignatureForm(forms.Form):
     text_sha256 = forms.CharField(widget=forms.HiddenInput)
 
 
-class CertificationForm(forms.ModelForm):
+class CertificationForm(Labelled, forms.ModelForm):
     class Meta:
         model = Certification
         fields = [
@@ -219,7 +227,7 @@ class CertificationForm(forms.ModelForm):
         return cleaned
 
 
-class ScheduleReviewForm(forms.Form):
+class ScheduleReviewForm(Labelled, forms.Form):
     scheduled_for = forms.DateField(label="Date", widget=DATE)
     summary = forms.CharField(
         label="Agenda (optional)",
@@ -229,7 +237,7 @@ class ScheduleReviewForm(forms.Form):
     )
 
 
-class ReviewHeldForm(forms.Form):
+class ReviewHeldForm(Labelled, forms.Form):
     held_on = forms.DateField(label="Held on", widget=DATE)
     summary = forms.CharField(
         label="Summary", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
@@ -242,7 +250,7 @@ class ReviewHeldForm(forms.Form):
         return held_on
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(Labelled, forms.Form):
     kind = forms.ChoiceField(label="Requirement", choices=Evidence.Kind.choices)
     url = forms.URLField(
         label="Link",
@@ -269,7 +277,7 @@ class EvidenceForm(forms.Form):
         return cleaned
 
 
-class AgreementVersionForm(forms.ModelForm):
+class AgreementVersionForm(Labelled, forms.ModelForm):
     class Meta:
         model = AgreementVersion
         fields = ["title", "body"]
@@ -280,7 +288,7 @@ class AgreementVersionForm(forms.ModelForm):
         }
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(Labelled, forms.Form):
     AGES = [
         ("", "Any age"),
         ("7", "Waiting over 7 days"),
@@ -305,7 +313,7 @@ class ApplicationFilterForm(forms.Form):
         ]
 
 
-class PartnerFilterForm(forms.Form):
+class PartnerFilterForm(Labelled, forms.Form):
     program = forms.ModelChoiceField(
         queryset=Program.objects.all(), required=False, empty_label="All programs"
     )

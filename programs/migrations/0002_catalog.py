@@ -397,6 +397,8 @@ def load_catalog(apps, schema_editor):
     Requirement = apps.get_model("programs", "Requirement")
     Benefit = apps.get_model("programs", "Benefit")
     TierBenefit = apps.get_model("programs", "TierBenefit")
+    if Program.objects.exists():  # already loaded (tests re-run it after a flush)
+        return
 
     programs = {p["code"]: Program.objects.create(**p) for p in PROGRAMS}
     tiers = {}

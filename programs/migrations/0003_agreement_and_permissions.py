@@ -86,9 +86,12 @@ PARTNER_MANAGER_PERMISSIONS = [
 
 def grant_partner_managers(apps, schema_editor):
     app_config = apps.get_app_config("programs")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
+    if getattr(app_config, "models_module", None):  # the live registry (tests re-run it after a flush)
+        create_permissions(app_config, verbosity=0)
+    else:  # the historical registry of a migration: permissions come after post_migrate
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name="Partner managers")

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from accounts.models import AuditEvent
 from programs import services
-from programs.models import Agreement, AgreementVersion, Enrollment
 from programs.entitlements import has_benefit
+from programs.models import Agreement, AgreementVersion, Enrollment
 from tests import factories
 from tests.programs import builders
 
