@@ -67,6 +67,11 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMFAMiddleware",
 ]
 
+# `make bench` only: a query-count header on every response and the floor page.
+BENCH = env.bool("BENCH", default=False)
+if BENCH:
+    MIDDLEWARE.insert(0, "partnerportal.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "partnerportal.urls"
 WSGI_APPLICATION = "partnerportal.wsgi.application"
 
@@ -214,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     "programs-nightly-compliance": {
         "task": "programs.tasks.evaluate_partner_compliance",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "subscriptions-daily": {
+        "task": "subscriptions.tasks.daily_subscription_run",
+        "schedule": crontab(hour=5, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -43,36 +43,25 @@ def browser():
 
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is needed: scripts/ensure-chromium installs it"
+    from django.db import connections
+
+    # Playwright's event loop gives this thread a new context, in which Django hands
+    # out new connection objects: carry the test database's post-migrate snapshot
+    # (serialized rollback) over to them.
+    snapshots = {c.alias: getattr(c, "_test_serialized_contents", None) for c in connections.all()}
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
-# Data migrations (each safe to run twice) whose rows a flush removes.
-DATA_MIGRATIONS = [
-    ("accounts.migrations.0002_staff_groups", "create_groups"),
-    ("subscriptions.migrations.0002_plans", "create_plans"),
-    ("programs.migrations.0002_catalog", "load_catalog"),
-    ("programs.migrations.0003_agreement_and_permissions", "publish_first_version"),
-    ("programs.migrations.0003_agreement_and_permissions", "grant_partner_managers"),
-]
-
-
 @pytest.fixture
-def demo(transactional_db):
-    """The demo data, on the database as the migrations left it.
-
-    An earlier transactional test flushed every table, the data migrations' rows
-    (catalogs, groups) too; they are written again first. (pytest-django's serialized
-    rollback cannot do it here: under Playwright the connection is another object.)
-    """
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module, function in DATA_MIGRATIONS:
-        getattr(import_module(module), function)(apps, None)
+def demo(django_db_serialized_rollback):
+    """The demo data on top of what the migrations load (plans, staff groups and their
+    permissions), which a transactional test would otherwise flush away."""
     call_command("seed_demo", stdout=StringIO())
 
 
