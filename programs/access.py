@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.http import Http404
 
-from accounts.access import organization_required, staff_required
+from accounts.access import organization_required
 
 
 def partner_required(view):
@@ -31,19 +31,3 @@ def partner_admin_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def staff_permission_required(permission):
-    """Vendor staff holding `permission` (the Partner managers group has the program's)."""
-
-    def decorator(view):
-        @staff_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(permission):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

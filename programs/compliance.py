@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts import outbox
 from accounts.audit import client_address
-from accounts.models import AuditEvent, Notification
+from accounts.models import AuditEvent
 from programs.models import Enrollment, EnrollmentEvent
 from programs.scorecard import catalog_tiers, evaluate, gather_facts, needs_revenue
 from programs.services import account_managers, main_contacts
@@ -182,50 +182,35 @@ def _notify_at_risk(enrollments, tiers):
     organization_ids = {e.organization_id for e in enrollments}
     contacts = main_contacts(organization_ids)
     managers = account_managers(organization_ids)
-    rows = []
+    notices = []
     for enrollment in enrollments:
         tier = tiers[enrollment.tier_id]
         recipients = [contacts.get(enrollment.organization_id)] + managers.get(
             enrollment.organization_id, []
         )
+        episode = f"{enrollment.pk}:{enrollment.at_risk_since:%Y%m%dT%H%M%S}"
         for person in filter(None, recipients):
-            context = {
-                "recipient_name": person.get_short_name(),
-                "for_staff": person.is_staff,
-                "organization": enrollment.organization.name,
-                "program": tier.program.name,
-                "tier": tier.name,
-                "unmet": enrollment.unmet_requirements,
-                "grace_ends_on": enrollment.grace_ends_on.isoformat(),
-                "status_path": reverse("partner_status"),
-                "staff_path": reverse("staff_partner", args=[enrollment.pk]),
-            }
-            subject, body, html_body = outbox.render_email(AT_RISK_TEMPLATE, context)
-            rows.append(
-                Notification(
-                    recipient=person.email,
-                    template=AT_RISK_TEMPLATE,
-                    context=context,
-                    subject=subject,
-                    body=body,
-                    html_body=html_body,
-                    idempotency_key=(
-                        f"at-risk:{enrollment.pk}:{enrollment.at_risk_since:%Y%m%dT%H%M%S}:{person.pk}"
-                    ),
-                    organization_id=enrollment.organization_id,
-                )
+            notices.append(
+                {
+                    "recipient": person.email,
+                    "template": AT_RISK_TEMPLATE,
+                    "context": {
+                        "recipient_name": person.get_short_name(),
+                        "for_staff": person.is_staff,
+                        "organization": enrollment.organization.name,
+                        "program": tier.program.name,
+                        "tier": tier.name,
+                        "unmet": enrollment.unmet_requirements,
+                        "grace_ends_on": enrollment.grace_ends_on.isoformat(),
+                        "status_path": reverse("partner_status"),
+                        "staff_path": reverse("staff_partner", args=[enrollment.pk]),
+                    },
+                    "key": f"at-risk:{episode}:{person.pk}",
+                    "organization": enrollment.organization,
+                }
             )
-    if not rows:
-        return 0
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    queued = list(
-        Notification.objects.filter(
-            idempotency_key__in=[row.idempotency_key for row in rows],
-            status=Notification.Status.QUEUED,
-        ).values_list("pk", flat=True)
-    )
-    transaction.on_commit(lambda: [outbox.dispatch(pk) for pk in queued])
-    return len(rows)
+    outbox.notify_many(notices)
+    return len(notices)
 
 
 def watchlist(*, grace_expired=None, program=None):

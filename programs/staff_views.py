@@ -11,9 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.access import paginate
+from accounts.access import paginate, staff_permission_required
 from programs import compliance, services
-from programs.access import staff_permission_required
 from programs.forms import (
     AgreementVersionForm,
     ApplicationFilterForm,

@@ -35,18 +35,7 @@ def partner_manager(partner_manager):
 
 @pytest.fixture
 def second_partner_manager(vendor):
-    user = factories.staff_member(vendor, "second@opennebula.example")
-    user.groups.add(Group.objects.get(name="Partner managers"))
-    enroll_totp(user)
-    return user
-
-
-@pytest.fixture
-def support_engineer(vendor):
-    user = factories.staff_member(vendor, "support@opennebula.example")
-    user.groups.add(Group.objects.get(name="Support engineers"))
-    enroll_totp(user)
-    return user
+    return factories.staff_member(vendor, "second@opennebula.example", "Partner managers")
 
 
 @pytest.fixture
