@@ -222,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.requeue_stale_notifications",
         "schedule": 60.0,
     },
+    "programs-nightly-compliance": {
+        "task": "programs.tasks.evaluate_partner_compliance",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "subscriptions-daily": {
         "task": "subscriptions.tasks.daily_subscription_run",
         "schedule": crontab(hour=5, minute=0),
@@ -232,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Partner program: days a partner out of its tier's requirements has to put it right
+# before staff may downgrade or suspend it (the nightly compliance run marks it at risk).
+PARTNER_GRACE_PERIOD_DAYS = env.int("PARTNER_GRACE_PERIOD_DAYS", default=30)
 
 # --- Static files, vendored and served by WhiteNoise.
 STATIC_URL = "static/"

@@ -27,6 +27,7 @@ NOT_TENANT_OBJECTS = {
     "invitation_accept": "the token is the secret; an unknown token is a 404 (tested apart)",
     "billing_invoice_link": "signed link from the invoice email (tested apart)",
     "billing_invoice_link_pdf": "signed link from the invoice email (tested apart)",
+    "program_detail": "the public program catalog: the same page for everyone, no login",
 }
 # Whole namespaces that are vendor-staff only and tested apart (tests/accounts/test_staff_mfa.py).
 STAFF_ONLY_NAMESPACES = {"admin": "Django admin: vendor staff only, behind allauth and TOTP"}
@@ -156,6 +157,12 @@ NOT_TENANT_DATA = {
     # organization yet (sign-up verification). Staff-only where null.
     "accounts.AuditEvent": "organization is null for vendor-wide events",
     "accounts.Notification": "organization is null for account emails",
+    "programs.Program": "vendor catalog (SPEC §3), public",
+    "programs.Tier": "vendor catalog (a program's tiers)",
+    "programs.Requirement": "vendor catalog (a tier's requirements)",
+    "programs.Benefit": "vendor catalog",
+    "programs.TierBenefit": "vendor catalog (a tier's benefits)",
+    "programs.AgreementVersion": "vendor data: the published agreement texts",
     "subscriptions.Plan": "vendor catalog, the same for every organization",
     "subscriptions.SLATarget": "vendor catalog (a plan's targets)",
     "subscriptions.OrderForm": "vendor staff data; a new customer has no organization until "

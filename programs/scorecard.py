@@ -1,0 +1,501 @@
+"""The tier scorecard: every requirement of a partner's tier, measured from the records
+the portal holds (certifications, review meetings, memberships, evidence confirmed by
+staff, end customers, subscriptions and billing's revenue) — never from typed-in totals.
+
+`gather_facts()` reads the records of many partners in a fixed number of queries, so
+the nightly compliance run over every partner costs the same few queries per batch as
+one scorecard page does.
+"""
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.models import Membership, Organization
+from programs.models import Certification, Enrollment, Evidence, Requirement, ReviewMeeting, Tier
+
+# A certification expiring within this many days puts its requirement at risk.
+EXPIRY_WARNING_DAYS = 30
+# A review meeting due within this many days, with none scheduled, is at risk.
+REVIEW_WARNING_DAYS = 14
+# Activity a new partner cannot have on day one (subscriptions sold, end customers) is
+# "at risk", not "not met", during its first months as an Authorized Partner.
+RAMP_UP_DAYS = 90
+
+MET, AT_RISK, NOT_MET = "met", "at_risk", "not_met"
+STATE_LABELS = {MET: "Met", AT_RISK: "At risk", NOT_MET: "Not met"}
+
+CERTIFICATION_KINDS = {
+    Requirement.Kind.ADMINISTRATOR_CERTIFICATIONS: Certification.Kind.ADMINISTRATOR,
+    Requirement.Kind.SALES_CERTIFICATIONS: Certification.Kind.BASIC_SALES,
+}
+EVIDENCE_KINDS = {
+    Requirement.Kind.WEBSITE: Evidence.Kind.WEBSITE,
+    Requirement.Kind.ENTERPRISE_EDITION: Evidence.Kind.ENTERPRISE_EDITION,
+    Requirement.Kind.L1_L2_SUPPORT: Evidence.Kind.L1_L2_SUPPORT,
+}
+
+
+def add_months(day, months):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def cadence_label(months):
+    return {1: "Monthly", 3: "Quarterly", 12: "Yearly"}.get(months, f"Every {months} months")
+
+
+def usd(amount):
+    return f"${amount:,.0f}" if amount == amount.to_integral() else f"${amount:,.2f}"
+
+
+@dataclass
+class CertificationCounts:
+    current: int = 0  # verified, not expired: the people who count
+    still_current_later: int = 0  # of those, still current in EXPIRY_WARNING_DAYS
+    awaiting_verification: int = 0
+
+
+@dataclass
+class PartnerFacts:
+    """What the portal's records say about one partner organization."""
+
+    organization_id: int
+    certifications: dict = field(default_factory=lambda: defaultdict(CertificationCounts))
+    technical_contacts: int = 0
+    sales_contacts: int = 0
+    evidence: dict = field(default_factory=dict)  # Evidence.Kind -> Evidence.Status
+    last_review_held_on: date | None = None
+    next_review_scheduled_for: date | None = None
+    end_customers: int = 0
+    subscriptions_used: int = 0  # live: its own, its end customers', those it sold
+    subscriptions_sold: int = 0  # live: those it sold (Reseller "resale")
+    annual_revenue: Decimal | None = None
+
+
+@dataclass
+class RequirementResult:
+    requirement: Requirement
+    state: str
+    value: str
+    target: str
+    gap: str = ""
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[self.state]
+
+    @property
+    def is_met(self):
+        return self.state == MET
+
+    @property
+    def is_not_met(self):
+        return self.state == NOT_MET
+
+
+@dataclass
+class Scorecard:
+    tier: Tier
+    results: list
+
+    @property
+    def meets_tier(self):
+        """Out of its tier's requirements means a requirement is not met (at risk is a warning)."""
+        return not any(result.is_not_met for result in self.results)
+
+    @property
+    def fully_met(self):
+        return all(result.is_met for result in self.results)
+
+    @property
+    def not_met(self):
+        return [result for result in self.results if result.is_not_met]
+
+    @property
+    def missing(self):
+        """What stands between the partner and this tier: everything not yet met."""
+        return [result for result in self.results if not result.is_met]
+
+
+# --- Reading the records -------------------------------------------------------------------
+
+
+def gather_facts(organization_ids, *, as_of=None, with_revenue=True):
+    """Facts for each organization, in a fixed number of queries whatever their number."""
+    as_of = as_of or timezone.localdate()
+    ids = list(organization_ids)
+    facts = {org_id: PartnerFacts(org_id) for org_id in ids}
+    if not ids:
+        return facts
+
+    later = as_of + timedelta(days=EXPIRY_WARNING_DAYS)
+    person = Lower("person_email")
+    verified = Q(status=Certification.Status.VERIFIED)
+    for row in (
+        Certification.objects.filter(organization_id__in=ids, expires_on__gte=as_of)
+        .values("organization_id", "kind")
+        .annotate(
+            current=Count(person, distinct=True, filter=verified),
+            later=Count(person, distinct=True, filter=verified & Q(expires_on__gte=later)),
+            pending=Count(person, distinct=True, filter=Q(status=Certification.Status.PENDING)),
+        )
+        .order_by()
+    ):
+        facts[row["organization_id"]].certifications[row["kind"]] = CertificationCounts(
+            row["current"], row["later"], row["pending"]
+        )
+
+    for row in (
+        Membership.objects.filter(organization_id__in=ids)
+        .values("organization_id")
+        .annotate(
+            technical=Count("id", filter=Q(is_technical_contact=True)),
+            sales=Count("id", filter=Q(is_sales_contact=True)),
+        )
+        .order_by()
+    ):
+        facts[row["organization_id"]].technical_contacts = row["technical"]
+        facts[row["organization_id"]].sales_contacts = row["sales"]
+
+    for org_id, kind, status in Evidence.objects.filter(organization_id__in=ids).values_list(
+        "organization_id", "kind", "status"
+    ):
+        facts[org_id].evidence[kind] = status
+
+    for row in (
+        ReviewMeeting.objects.filter(organization_id__in=ids)
+        .values("organization_id")
+        .annotate(
+            last_held=Max("held_on", filter=Q(held_on__lte=as_of)),
+            next_scheduled=Min(
+                "scheduled_for", filter=Q(held_on__isnull=True, scheduled_for__gte=as_of)
+            ),
+        )
+        .order_by()
+    ):
+        facts[row["organization_id"]].last_review_held_on = row["last_held"]
+        facts[row["organization_id"]].next_review_scheduled_for = row["next_scheduled"]
+
+    for row in (
+        Organization.objects.filter(managed_by_id__in=ids)
+        .values("managed_by_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    ):
+        facts[row["managed_by_id"]].end_customers = row["count"]
+
+    _gather_subscriptions(facts, ids)
+
+    if with_revenue:
+        for org_id, amount in annual_revenues(ids, as_of=as_of).items():
+            if org_id in facts:
+                facts[org_id].annual_revenue = amount
+    return facts
+
+
+def annual_revenues(organization_ids, *, as_of):
+    """Billing's figure per partner: USD of paid invoices of the subscriptions it sold,
+    trailing twelve months (one query for any number of partners)."""
+    from billing.revenue import partner_annual_revenues
+
+    return partner_annual_revenues(organization_ids, as_of=as_of)
+
+
+def _gather_subscriptions(facts, ids):
+    from subscriptions.models import Subscription
+
+    rows = (
+        Subscription.objects.filter(status=Subscription.Status.ACTIVE)
+        .filter(
+            Q(organization_id__in=ids)
+            | Q(sold_by_id__in=ids)
+            | Q(organization__managed_by_id__in=ids)
+        )
+        .values_list("pk", "organization_id", "sold_by_id", "organization__managed_by_id")
+    )
+    used, sold = defaultdict(set), defaultdict(set)
+    for pk, owner_id, seller_id, manager_id in rows:
+        for org_id in {owner_id, seller_id, manager_id}:
+            if org_id in facts:
+                used[org_id].add(pk)
+        if seller_id in facts:
+            sold[seller_id].add(pk)
+    for org_id in facts:
+        facts[org_id].subscriptions_used = len(used[org_id])
+        facts[org_id].subscriptions_sold = len(sold[org_id])
+
+
+def needs_revenue(tiers):
+    return any(
+        requirement.kind == Requirement.Kind.ANNUAL_REVENUE
+        for tier in tiers
+        for requirement in tier.requirements.all()
+    )
+
+
+# --- Measuring -----------------------------------------------------------------------------
+
+
+def evaluate(tier, facts, *, track="", authorized_on=None, as_of=None):
+    """The scorecard of `tier` for a partner with `facts` (requirements prefetched)."""
+    as_of = as_of or timezone.localdate()
+    ramping_up = authorized_on is None or as_of < authorized_on + timedelta(days=RAMP_UP_DAYS)
+    results = [
+        _measure(
+            requirement, facts, authorized_on=authorized_on, as_of=as_of, ramping_up=ramping_up
+        )
+        for requirement in tier.requirements.all()
+        if requirement.applies_to(track)
+    ]
+    return Scorecard(tier, results)
+
+
+def _measure(requirement, facts, *, authorized_on, as_of, ramping_up):
+    kind = requirement.kind
+    Kind = Requirement.Kind
+    target = requirement.target
+    if kind == Kind.PROGRAM_FEE:
+        return RequirementResult(requirement, MET, "No fee", "No-cost")
+    if kind == Kind.APPROVED_APPLICATION:
+        return RequirementResult(requirement, MET, "Approved", "Approved")
+    if kind in EVIDENCE_KINDS:
+        return _evidence(requirement, facts.evidence.get(EVIDENCE_KINDS[kind]))
+    if kind == Kind.TECHNICAL_CONTACT:
+        return _contacts(requirement, facts.technical_contacts, "technical")
+    if kind == Kind.SALES_CONTACT:
+        return _contacts(requirement, facts.sales_contacts, "sales")
+    if kind in CERTIFICATION_KINDS:
+        return _certifications(requirement, facts.certifications[CERTIFICATION_KINDS[kind]])
+    if kind == Kind.REVIEW_MEETINGS:
+        return _reviews(requirement, facts, authorized_on=authorized_on, as_of=as_of)
+    if kind == Kind.END_CUSTOMERS:
+        count = facts.end_customers
+        value = f"{count} end customer{'s' if count != 1 else ''} with an account"
+        if count >= 1:
+            return RequirementResult(requirement, MET, value, "Each end customer")
+        return RequirementResult(
+            requirement,
+            AT_RISK if ramping_up else NOT_MET,
+            value,
+            "Each end customer",
+            "Ask OpenNebula for an account for each end customer.",
+        )
+    if kind == Kind.ENTERPRISE_SUBSCRIPTIONS:
+        resale = requirement.tier.program.code == "reseller"
+        count = facts.subscriptions_sold if resale else facts.subscriptions_used
+        noun = "sold" if resale else "in use"
+        value = f"{count} live subscription{'s' if count != 1 else ''} {noun}"
+        if count >= 1:
+            return RequirementResult(requirement, MET, value, "Mandatory")
+        return RequirementResult(
+            requirement,
+            AT_RISK if ramping_up else NOT_MET,
+            value,
+            "Mandatory",
+            "Resell an OpenNebula Enterprise subscription."
+            if resale
+            else "Use an OpenNebula Enterprise subscription (yours or your customers').",
+        )
+    if kind == Kind.ANNUAL_REVENUE:
+        revenue = facts.annual_revenue if facts.annual_revenue is not None else Decimal(0)
+        if revenue >= target:
+            return RequirementResult(requirement, MET, usd(revenue), usd(target))
+        return RequirementResult(
+            requirement,
+            NOT_MET,
+            usd(revenue),
+            usd(target),
+            f"{usd(target - revenue)} more in the last twelve months.",
+        )
+    raise ValueError(f"No measure for requirement kind {kind!r}")
+
+
+def _evidence(requirement, status):
+    if status == Evidence.Status.CONFIRMED:
+        return RequirementResult(requirement, MET, "Confirmed by OpenNebula", "Confirmed")
+    if status == Evidence.Status.PENDING:
+        value, gap = "Awaiting confirmation", "OpenNebula is checking what you sent."
+    elif status == Evidence.Status.REJECTED:
+        value, gap = "Not confirmed", "Update your evidence: OpenNebula could not confirm it."
+    else:
+        value, gap = "Nothing sent yet", "Send your evidence on the Evidence page."
+    return RequirementResult(requirement, NOT_MET, value, "Confirmed", gap)
+
+
+def _contacts(requirement, count, role):
+    value = f"{count} {role} contact{'s' if count != 1 else ''}"
+    if count >= 1:
+        return RequirementResult(requirement, MET, value, "At least 1")
+    return RequirementResult(
+        requirement, NOT_MET, value, "At least 1", f"Give someone the {role} contact role."
+    )
+
+
+def _certifications(requirement, counts):
+    target = int(requirement.target or 1)
+    noun = "person" if counts.current == 1 else "people"
+    value = f"{counts.current} {noun} certified"
+    if counts.awaiting_verification:
+        value += f" ({counts.awaiting_verification} awaiting verification)"
+    target_label = f"{target} {'person' if target == 1 else 'people'}"
+    if counts.current < target:
+        missing = target - counts.current
+        return RequirementResult(
+            requirement,
+            NOT_MET,
+            value,
+            target_label,
+            f"{missing} more verified {requirement.label.split('(')[-1].rstrip(')')} "
+            f"certification{'s' if missing != 1 else ''}.",
+        )
+    if counts.still_current_later < target:
+        return RequirementResult(
+            requirement,
+            AT_RISK,
+            value,
+            target_label,
+            f"A certification expires within {EXPIRY_WARNING_DAYS} days: renew it.",
+        )
+    return RequirementResult(requirement, MET, value, target_label)
+
+
+def _reviews(requirement, facts, *, authorized_on, as_of):
+    months = int(requirement.target or 3)
+    target = cadence_label(months)
+    last = facts.last_review_held_on
+    value = f"Last held {last:%Y-%m-%d}" if last else "None held yet"
+    # The first review is due one period after the partner was authorized.
+    reference = max(filter(None, [last, authorized_on]), default=None)
+    if reference is None or add_months(reference, months) < as_of:
+        due = add_months(reference, months) if reference else as_of
+        return RequirementResult(
+            requirement, NOT_MET, value, target, f"A review meeting was due by {due:%Y-%m-%d}."
+        )
+    due = add_months(reference, months)
+    scheduled = facts.next_review_scheduled_for
+    if due - as_of <= timedelta(days=REVIEW_WARNING_DAYS) and not (scheduled and scheduled <= due):
+        return RequirementResult(
+            requirement, AT_RISK, value, target, f"Schedule a review meeting by {due:%Y-%m-%d}."
+        )
+    if scheduled:
+        value += f"; next on {scheduled:%Y-%m-%d}"
+    return RequirementResult(requirement, MET, value, target)
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def catalog_tiers():
+    """Every tier with its program, requirements and benefits: three queries."""
+    return list(
+        Tier.objects.select_related("program").prefetch_related(
+            "requirements__tier__program", "tier_benefits__benefit"
+        )
+    )
+
+
+def next_tier(tier, tiers):
+    return next(
+        (t for t in tiers if t.program_id == tier.program_id and t.rank == tier.rank + 1), None
+    )
+
+
+@dataclass
+class BenefitLine:
+    benefit: object
+    note: str
+    active: bool
+    tier_name: str  # the lowest tier that grants it
+
+
+@dataclass
+class EnrollmentStatus:
+    """What the partner's status page shows for one enrollment."""
+
+    enrollment: Enrollment
+    scorecard: Scorecard
+    next_tier: Tier | None
+    next_scorecard: Scorecard | None
+    benefits: list  # BenefitLine for every benefit of the program, active or not
+
+    @property
+    def can_request_upgrade(self):
+        return (
+            self.enrollment.is_authorized
+            and self.next_scorecard is not None
+            and self.next_scorecard.fully_met
+        )
+
+    @property
+    def active_benefits(self):
+        return [line for line in self.benefits if line.active]
+
+    @property
+    def inactive_benefits(self):
+        return [line for line in self.benefits if not line.active]
+
+
+def benefit_lines(enrollment, tiers):
+    """Every benefit of the enrollment's program; active only if its tier grants it and the
+    partner is authorized — the same rule as programs.entitlements.has_benefit."""
+    program_tiers = sorted(
+        (t for t in tiers if t.program_id == enrollment.program_id), key=lambda t: t.rank
+    )
+    lines = {}
+    for tier in program_tiers:
+        for tier_benefit in tier.tier_benefits.all():
+            if not tier_benefit.applies_to(enrollment.track):
+                continue
+            granted = enrollment.is_authorized and tier.pk == enrollment.tier_id
+            line = lines.get(tier_benefit.benefit_id)
+            if line is None:
+                lines[tier_benefit.benefit_id] = BenefitLine(
+                    tier_benefit.benefit, tier_benefit.note, granted, tier.name
+                )
+            elif granted:
+                line.active, line.note = True, tier_benefit.note
+    return sorted(lines.values(), key=lambda line: line.benefit.position)
+
+
+def enrollment_statuses(enrollments, *, as_of=None):
+    """Scorecards of this tier and the next for each enrollment, in a bounded number of queries."""
+    as_of = as_of or timezone.localdate()
+    enrollments = list(enrollments)
+    tiers = catalog_tiers()
+    by_id = {tier.pk: tier for tier in tiers}
+    nexts = {e.pk: next_tier(by_id[e.tier_id], tiers) for e in enrollments}
+    wanted = [by_id[e.tier_id] for e in enrollments] + [t for t in nexts.values() if t]
+    facts = gather_facts(
+        {e.organization_id for e in enrollments}, as_of=as_of, with_revenue=needs_revenue(wanted)
+    )
+    statuses = []
+    for enrollment in enrollments:
+        upper = nexts[enrollment.pk]
+        authorized_on = (
+            timezone.localdate(enrollment.authorized_at) if enrollment.authorized_at else None
+        )
+        partner_facts = facts[enrollment.organization_id]
+
+        def card(tier, partner_facts=partner_facts, enrollment=enrollment, on=authorized_on):
+            return evaluate(
+                tier, partner_facts, track=enrollment.track, authorized_on=on, as_of=as_of
+            )
+
+        statuses.append(
+            EnrollmentStatus(
+                enrollment,
+                card(by_id[enrollment.tier_id]),
+                upper,
+                card(upper) if upper else None,
+                benefit_lines(enrollment, tiers),
+            )
+        )
+    return statuses
