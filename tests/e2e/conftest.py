@@ -51,7 +51,37 @@ def browser():
 
 @pytest.fixture
 def demo(transactional_db):
+    """The demo data, on top of the migrations' data: a journey never depends on running first."""
+    reload_migrations_data()
     call_command("seed_demo", stdout=StringIO())
+
+
+def reload_migrations_data():
+    """Re-run the project's data migrations (plans and SLA targets, staff groups, business
+    calendars...) after the previous journey's flush emptied their tables.
+
+    Each RunPython step of a project app is idempotent (get_or_create), so the first
+    journey changes nothing. Django's serialized rollback cannot do this here: Playwright
+    runs an event loop in this thread, so asgiref hands the journeys a fresh database
+    connection without the serialized copy.
+    """
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    project_apps = {"accounts", "programs", "subscriptions", "billing", "support"}
+    loader = MigrationLoader(connection)
+    done = set()
+    for leaf in loader.graph.leaf_nodes():
+        for key in loader.graph.forwards_plan(leaf):
+            if key in done or key[0] not in project_apps:
+                continue
+            done.add(key)
+            for operation in loader.graph.nodes[key].operations:
+                if isinstance(operation, RunPython):
+                    with connection.schema_editor() as schema_editor:
+                        operation.code(apps, schema_editor)
 
 
 @pytest.fixture
