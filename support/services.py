@@ -53,7 +53,12 @@ def _move(ticket, status, *, actor, action, now):
 
 
 def _locked(ticket):
-    return Ticket.objects.select_for_update().select_related("organization").get(pk=ticket.pk)
+    """The ticket re-read under a row lock (its organization's row stays unlocked)."""
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("organization__managed_by", "subscription__plan")
+        .get(pk=ticket.pk)
+    )
 
 
 def _save(ticket, now):
