@@ -23,6 +23,22 @@ def staff_required(view):
     return wrapped
 
 
+def staff_permission_required(permission):
+    """Vendor staff holding `permission` (through their staff group)."""
+
+    def decorator(view):
+        @staff_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perm(permission):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 def organization_required(view):
     """A signed-in person acting for an organization."""
 

@@ -221,6 +221,7 @@ class Invitation(models.Model):
         Organization, on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)
     roles = models.JSONField(default=list)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(

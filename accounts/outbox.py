@@ -6,13 +6,14 @@ down the row simply waits: the periodic `requeue_stale_notifications` picks it
 up once the broker answers again.
 """
 
+import functools
 import logging
 import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template import TemplateDoesNotExist
+from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -79,18 +80,66 @@ def enqueue(
     return notification
 
 
+def notify_many(notices, *, batch_size=1000):
+    """`notify()` for many notices at once, in a bounded number of queries.
+
+    `notices` are dicts of notify()'s arguments (recipient, template, context,
+    key, organization). Rows whose key exists are skipped; a concurrent run
+    inserting the same keys loses quietly (ON CONFLICT DO NOTHING).
+    """
+    queued_ids = []
+    for start in range(0, len(notices), batch_size):
+        batch = notices[start : start + batch_size]
+        existing = set(
+            Notification.objects.filter(
+                idempotency_key__in=[notice["key"] for notice in batch]
+            ).values_list("idempotency_key", flat=True)
+        )
+        rows = []
+        for notice in batch:
+            if notice["key"] in existing:
+                continue
+            subject, body, html_body = render_email(notice["template"], notice["context"])
+            rows.append(
+                Notification(
+                    recipient=notice["recipient"],
+                    template=notice["template"],
+                    context=notice["context"],
+                    subject=subject,
+                    body=body,
+                    html_body=html_body,
+                    idempotency_key=notice["key"],
+                    organization=notice.get("organization"),
+                )
+            )
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        queued_ids += Notification.objects.filter(
+            idempotency_key__in=[row.idempotency_key for row in rows],
+            status=Notification.Status.QUEUED,
+        ).values_list("pk", flat=True)
+    transaction.on_commit(lambda: dispatch_many(queued_ids))
+    return len(queued_ids)
+
+
 def unique_key(prefix):
     """A key for a notice that is never a repeat (e.g. a password-reset email)."""
     return f"{prefix}:{uuid.uuid4()}"
 
 
+@functools.cache
+def _text_engine():
+    """Plain-text emails are not HTML: no escaping of '&' or quotes in names."""
+    return Engine(dirs=settings.TEMPLATES[0]["DIRS"], app_dirs=True, autoescape=False)
+
+
 def render_email(template, context):
-    full_context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"email/{template}_subject.txt", full_context)
+    full_context = Context({"site_url": settings.SITE_URL, **context})
+    engine = _text_engine()
+    subject = engine.get_template(f"email/{template}_subject.txt").render(full_context)
     subject = " ".join(subject.split())
-    body = render_to_string(f"email/{template}_body.txt", full_context)
+    body = engine.get_template(f"email/{template}_body.txt").render(full_context)
     try:
-        html_body = render_to_string(f"email/{template}_body.html", full_context)
+        html_body = render_to_string(f"email/{template}_body.html", full_context.flatten())
     except TemplateDoesNotExist:  # the HTML part is optional
         html_body = ""
     return subject, body, html_body
@@ -104,6 +153,18 @@ def dispatch(notification_id):
         send_notification.delay(notification_id)
     except Exception:  # kombu raises several types; the row is safe either way
         logger.warning("Broker unavailable; notification %s waits in the outbox", notification_id)
+
+
+def dispatch_many(notification_ids, *, per_task=100):
+    from accounts.tasks import send_notifications
+
+    for start in range(0, len(notification_ids), per_task):
+        chunk = list(notification_ids[start : start + per_task])
+        try:
+            send_notifications.delay(chunk)
+        except Exception:  # the rows wait in the outbox for the sweeper
+            logger.warning("Broker unavailable; %d notifications wait in the outbox", len(chunk))
+            return
 
 
 @transaction.atomic

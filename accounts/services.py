@@ -22,6 +22,13 @@ class InvitationInvalid(DomainError):
     pass
 
 
+def ensure_permission(actor, permission):
+    """Staff actions check the actor's permission here, not only in the view.
+    `actor=None` is the system itself (periodic tasks, data loading)."""
+    if actor is not None and not actor.has_perm(permission):
+        raise PermissionDenied(f"{actor} lacks {permission}.")
+
+
 def ensure_can_manage_members(actor, organization):
     """Org admins and the Main Contact manage people; staff manage any org."""
     if actor.is_vendor_staff:
@@ -38,11 +45,22 @@ def create_organization(*, kind, name, actor, **fields):
     return organization
 
 
+# Roles one person at a time holds in an organization (SPEC §7).
+SINGLE_HOLDER_ROLES = (Role.MAIN, Role.ADMINISTRATIVE)
+
+
 @transaction.atomic
 def add_member(organization, user, *, roles=(), actor):
-    """Join `user` to `organization` with `roles` (adds roles if already a member)."""
+    """Join `user` to `organization` with `roles` (adds roles if already a member).
+
+    A single-holder role (Main or Administrative Contact) named here moves to
+    `user`: the invitation or order form that names it is the decision.
+    """
     membership, created = Membership.objects.get_or_create(user=user, organization=organization)
     before = membership.roles
+    for role in SINGLE_HOLDER_ROLES:
+        if role in roles and role not in before:
+            _take_role_from_others(organization, role, new_holder=user, actor=actor)
     _apply_roles(membership, set(before) | set(roles))
     audit(
         actor,
@@ -53,6 +71,18 @@ def add_member(organization, user, *, roles=(), actor):
         roles=membership.roles,
     )
     return membership
+
+
+def _take_role_from_others(organization, role, *, new_holder, actor):
+    field = ROLE_FIELDS[role]
+    holders = (
+        Membership.objects.select_for_update()
+        .filter(organization=organization, **{field: True})
+        .exclude(user=new_holder)
+    )
+    for holder in holders.select_related("user"):
+        audit(actor, "membership.role_moved", holder, role=str(role), to_user=new_holder.email)
+    holders.update(**{field: False})
 
 
 @transaction.atomic
@@ -120,7 +150,7 @@ def _apply_roles(membership, roles):
 
 
 @transaction.atomic
-def invite(organization, email, *, roles, actor):
+def invite(organization, email, *, roles, actor, name=""):
     """Email a link that joins `email` to `organization` with `roles`."""
     if actor is not None and actor.is_authenticated:
         ensure_can_manage_members(actor, organization)
@@ -131,6 +161,7 @@ def invite(organization, email, *, roles, actor):
     invitation = Invitation.objects.create(
         organization=organization,
         email=email,
+        full_name=name,
         roles=sorted(str(role) for role in roles),
         token_hash=Invitation.hash_token(token),
         invited_by=actor if actor is not None and actor.is_authenticated else None,
@@ -177,6 +208,9 @@ def accept_invitation(token, *, user):
             f"This invitation is for {invitation.email}. Log in with that address to accept it."
         )
     membership = add_member(invitation.organization, user, roles=invitation.roles, actor=user)
+    if invitation.full_name and not user.full_name:
+        user.full_name = invitation.full_name
+        user.save(update_fields=["full_name"])
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

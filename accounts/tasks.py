@@ -16,6 +16,13 @@ def send_notification(self, notification_id):
     return status
 
 
+@shared_task(acks_late=True)
+def send_notifications(notification_ids):
+    """Bulk notices (e.g. renewal notices): one task per batch. A row that fails
+    stays queued with its attempt counted; the stale sweeper queues it again."""
+    return [outbox.deliver(notification_id) for notification_id in notification_ids]
+
+
 @shared_task
 def requeue_stale_notifications():
     return outbox.requeue_stale()

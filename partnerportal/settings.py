@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,11 @@ MIDDLEWARE = [
     "accounts.middleware.ActiveOrganizationMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
 ]
+
+# `make bench` only: a query-count header on every response and the floor page.
+BENCH = env.bool("BENCH", default=False)
+if BENCH:
+    MIDDLEWARE.insert(0, "partnerportal.bench.QueryCountMiddleware")
 
 ROOT_URLCONF = "partnerportal.urls"
 WSGI_APPLICATION = "partnerportal.wsgi.application"
@@ -209,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-requeue-stale": {
         "task": "accounts.tasks.requeue_stale_notifications",
         "schedule": 60.0,
+    },
+    "subscriptions-daily": {
+        "task": "subscriptions.tasks.daily_subscription_run",
+        "schedule": crontab(hour=5, minute=0),
     },
     # Issue 6: alert once per ticket and target at 80% of an SLA target, and at breach.
     "support-sla-alerts": {"task": "support.tasks.alert_sla_risks", "schedule": 300.0},

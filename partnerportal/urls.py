@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +20,8 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("support.urls")),
 ]
+
+if settings.BENCH:
+    from partnerportal import bench
+
+    urlpatterns.append(path("bench/floor/", bench.floor, name="bench_floor"))

@@ -84,8 +84,12 @@ class PaymentMethod(models.TextChoices):
 
 
 class SubscriptionQuerySet(TenantQuerySet):
-    def live(self):
-        return self.filter(status=Subscription.Status.ACTIVE)
+    def live(self, today=None):
+        """In force today: active, or renewed with its term still running."""
+        today = today or timezone.localdate()
+        return self.filter(
+            status__in=Subscription.IN_FORCE, starts_on__lte=today, ends_on__gt=today
+        )
 
     def sold_or_managed_by(self, partner):
         """What a partner sold, and its Solution Provider end customers' subscriptions."""
@@ -106,6 +110,9 @@ class Subscription(models.Model):
         RENEWED = "renewed", "Renewed"
         EXPIRED = "expired", "Expired"
         CANCELLED = "cancelled", "Cancelled"
+
+    # A renewed term still covers the customer until its end; the next term then starts.
+    IN_FORCE = (Status.ACTIVE, Status.RENEWED)
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="subscriptions"
@@ -133,6 +140,9 @@ class Subscription(models.Model):
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewal"
     )
+    # The last renewal-notice window (days) notified, so the daily scan reads only
+    # what is newly due; the notice's unique key is what guarantees "once".
+    renewal_notice_window = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SubscriptionQuerySet.as_manager()
@@ -165,7 +175,9 @@ class Subscription(models.Model):
 
     @property
     def is_live(self):
-        return self.status == self.Status.ACTIVE
+        """In force today (see SubscriptionQuerySet.live)."""
+        today = timezone.localdate()
+        return self.status in self.IN_FORCE and self.starts_on <= today < self.ends_on
 
     def days_left(self, today=None):
         return (self.ends_on - (today or timezone.localdate())).days

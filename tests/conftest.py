@@ -27,6 +27,19 @@ def pytest_configure(config):
     celery_app.conf.task_always_eager = True
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores what the migrations loaded (plans, staff groups
+    and their permissions) instead of flushing it away for the tests after it. Mixing
+    the two kinds breaks Django's restore (content types get new ids), so it is all."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction"):
+            item.add_marker(
+                pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}),
+                append=False,
+            )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _required_services(django_db_setup, django_db_blocker):
     if os.environ.get("REQUIRE_SERVICES") != "1":
@@ -75,6 +88,16 @@ def vendor(db):
 @pytest.fixture
 def partner_manager(vendor):
     return factories.staff_member(vendor, "admin@opennebula.example")
+
+
+@pytest.fixture
+def sales_ops(vendor):
+    return factories.staff_member(vendor, "sales@opennebula.example", "Sales operations")
+
+
+@pytest.fixture
+def support_engineer(vendor):
+    return factories.staff_member(vendor, "support@opennebula.example", "Support engineers")
 
 
 @pytest.fixture

@@ -14,14 +14,22 @@ def test_an_organization_cannot_have_two_main_contacts(globex, globex_main):
 
 
 def test_an_organization_cannot_have_two_administrative_contacts(globex, globex_main):
-    factories.member(globex, "billing@globex.example", "administrative_contact")
-    with pytest.raises(services.DomainError, match="already has an Administrative Contact"):
-        services.add_member(
-            globex,
-            factories.UserFactory(email="b2@globex.example"),
-            roles=[Role.ADMINISTRATIVE],
-            actor=globex_main,
-        )
+    first = factories.member(globex, "billing@globex.example", "administrative_contact")
+    second = factories.member(globex, "b2@globex.example")
+    second.is_administrative_contact = True
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+    assert Membership.objects.get(pk=first.pk).is_administrative_contact
+
+
+def test_naming_a_new_administrative_contact_moves_the_role(globex, globex_main):
+    first = factories.member(globex, "billing@globex.example", "administrative_contact")
+    newcomer = factories.UserFactory(email="b2@globex.example")
+    services.add_member(globex, newcomer, roles=[Role.ADMINISTRATIVE], actor=globex_main)
+    holders = Membership.objects.for_organization(globex).filter(is_administrative_contact=True)
+    assert [m.user for m in holders] == [newcomer]
+    first.refresh_from_db()
+    assert not first.is_administrative_contact
 
 
 def test_handing_over_main_contact_leaves_exactly_one(globex, globex_main, globex_tech1):

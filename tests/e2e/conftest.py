@@ -43,45 +43,26 @@ def browser():
 
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is needed: scripts/ensure-chromium installs it"
+    from django.db import connections
+
+    # Playwright's event loop gives this thread a new context, in which Django hands
+    # out new connection objects: carry the test database's post-migrate snapshot
+    # (serialized rollback) over to them.
+    snapshots = {c.alias: getattr(c, "_test_serialized_contents", None) for c in connections.all()}
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo data, on top of the migrations' data: a journey never depends on running first."""
-    reload_migrations_data()
+def demo(django_db_serialized_rollback):
+    """The demo data on top of what the migrations load (plans, staff groups and their
+    permissions), which a transactional test would otherwise flush away."""
     call_command("seed_demo", stdout=StringIO())
-
-
-def reload_migrations_data():
-    """Re-run the project's data migrations (plans and SLA targets, staff groups, business
-    calendars...) after the previous journey's flush emptied their tables.
-
-    Each RunPython step of a project app is idempotent (get_or_create), so the first
-    journey changes nothing. Django's serialized rollback cannot do this here: Playwright
-    runs an event loop in this thread, so asgiref hands the journeys a fresh database
-    connection without the serialized copy.
-    """
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations import RunPython
-
-    project_apps = {"accounts", "programs", "subscriptions", "billing", "support"}
-    loader = MigrationLoader(connection)
-    done = set()
-    for leaf in loader.graph.leaf_nodes():
-        for key in loader.graph.forwards_plan(leaf):
-            if key in done or key[0] not in project_apps:
-                continue
-            done.add(key)
-            for operation in loader.graph.nodes[key].operations:
-                if isinstance(operation, RunPython):
-                    with connection.schema_editor() as schema_editor:
-                        operation.code(apps, schema_editor)
 
 
 @pytest.fixture

@@ -15,13 +15,8 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def support_engineer(vendor):
-    return support_factories.support_engineer(vendor)
-
-
-@pytest.fixture
 def other_engineer(vendor):
-    return support_factories.support_engineer(vendor, "l3@opennebula.example")
+    return factories.staff_member(vendor, "l3@opennebula.example", "Support engineers")
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@ where a service exists, so the SLA clocks are the real ones)."""
 
 from datetime import timedelta
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Membership
 from subscriptions.models import Deployment, Plan, SalesChannel, Subscription
 from support import services
 from support.models import Article, ArticleCategory, Ticket
-from tests import factories
 
 
 def live_subscription(
@@ -68,16 +66,6 @@ def open_ticket(
         files=files,
         **fields,
     )
-
-
-def support_engineer(vendor, email="support@opennebula.example"):
-    """A vendor staff member in the "Support engineers" group, enrolled in TOTP."""
-    from tests.accounts.mfa import enroll_totp
-
-    user = factories.staff_member(vendor, email)
-    user.groups.add(Group.objects.get(name="Support engineers"))
-    enroll_totp(user)
-    return user
 
 
 def article(
