@@ -12,7 +12,6 @@ from accounts.models import Membership
 from subscriptions.models import Subscription
 from support.models import Ticket, TicketComment
 
-SUPPORT_ENGINEERS_GROUP = "Support engineers"
 Side = TicketComment.Side
 
 
@@ -90,14 +89,15 @@ def subscriptions_to_open_against(membership):
 
 
 def is_support_engineer(user):
-    """Vendor staff in the "Support engineers" group (or superusers); asked once per request."""
-    if not (user.is_authenticated and user.is_vendor_staff):
-        return False
-    if not hasattr(user, "_is_support_engineer"):
-        user._is_support_engineer = (
-            user.is_superuser or user.groups.filter(name=SUPPORT_ENGINEERS_GROUP).exists()
-        )
-    return user._is_support_engineer
+    """Vendor staff who work tickets: the "Support engineers" group's `change_ticket`
+    permission (superusers have every permission)."""
+    return user.is_authenticated and user.is_vendor_staff and user.has_perm("support.change_ticket")
+
+
+def writes_articles(user):
+    return (
+        user.is_authenticated and user.is_vendor_staff and user.has_perm("support.change_article")
+    )
 
 
 def support_engineer_required(view):
@@ -105,6 +105,17 @@ def support_engineer_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_support_engineer(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def article_writer_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not writes_articles(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -1,17 +1,15 @@
 """Demo data of the support app, loaded by `manage.py seed_demo` (must be idempotent).
 
-Runs after the subscriptions demo: it finds Globex's Premium, Initech's Standard and
-Umbrella Labs' Premium subscriptions and their deployments by organization and name.
-Where the subscriptions demo has not created one, a stand-in is made here so the
-support demo always has something to open tickets against.
+Runs after the subscriptions demo and finds its deployments by organization and name
+(globex-prod and globex-lab on Globex's Premium, initech-main on Initech's Standard,
+umbrella-edge on Umbrella Labs' Premium sold by Acme Cloud); the tickets are opened
+against each deployment's subscription through the support services.
 """
-
-from datetime import timedelta
 
 from django.utils import timezone
 
 from accounts.models import Membership
-from subscriptions.models import Deployment, Plan, SalesChannel, Subscription
+from subscriptions.models import Deployment, Subscription
 from support import services
 from support.models import Article, ArticleCategory, Ticket
 
@@ -21,9 +19,6 @@ INTERNAL_MARKER = "INTERNAL-ONLY-7f3a"
 def seed(people):
     globex, initech, umbrella = people["Globex"], people["Initech"], people["Umbrella Labs"]
     acme = people["Acme Cloud"]
-    globex_premium = _live_subscription(globex, "premium", 8, ["globex-prod", "globex-lab"])
-    initech_standard = _live_subscription(initech, "standard", 4, ["initech-main"])
-    umbrella_premium = _live_subscription(umbrella, "premium", 2, ["umbrella-edge"], sold_by=acme)
 
     support = people["support@opennebula.example"]
     tech1, tech2 = people["tech1@globex.example"], people["tech2@globex.example"]
@@ -32,7 +27,6 @@ def seed(people):
     ticket = _ticket(
         globex,
         tech1,
-        globex_premium,
         "Live migration fails on globex-prod",
         severity=2,
         deployment="globex-prod",
@@ -71,7 +65,6 @@ def seed(people):
     _ticket(
         globex,
         tech2,
-        globex_premium,
         "Sunstone login slow",
         severity=3,
         deployment="globex-lab",
@@ -81,7 +74,6 @@ def seed(people):
     _ticket(
         initech,
         people["main@initech.example"],
-        initech_standard,
         "Planning the upgrade from 6.8 to 6.10 LTS",
         severity=4,
         deployment="initech-main",
@@ -92,7 +84,6 @@ def seed(people):
     umbrella_ticket = _ticket(
         umbrella,
         acme_main,
-        umbrella_premium,
         "Edge hosts lose VM networking after reboot",
         severity=1,
         deployment="umbrella-edge",
@@ -122,46 +113,26 @@ def _membership(user, organization):
     )
 
 
-def _live_subscription(organization, plan_code, servers, deployment_names, sold_by=None):
-    subscription = (
-        Subscription.objects.for_organization(organization).live().order_by("-ends_on").first()
-    )
-    if subscription is None:
-        today = timezone.localdate()
-        subscription = Subscription.objects.create(
-            organization=organization,
-            plan=Plan.objects.get(code=plan_code),
-            status=Subscription.Status.ACTIVE,
-            servers=servers,
-            starts_on=today - timedelta(days=60),
-            ends_on=today + timedelta(days=305),
-            channel=SalesChannel.SOLUTION_PROVIDER if sold_by else SalesChannel.DIRECT,
-            sold_by=sold_by,
-        )
-    for name in deployment_names:
-        if not Deployment.objects.filter(subscription=subscription, name=name).exists():
-            prefix, token = Deployment.new_token()
-            Deployment.objects.create(
-                subscription=subscription,
-                name=name,
-                token_prefix=prefix,
-                token_hash=Deployment.hash_token(token),
-            )
-    return subscription
-
-
-def _ticket(
-    organization, opener, subscription, subject, *, severity, deployment, version, description
-):
-    """Open the ticket through the services, once: None when it already exists."""
+def _ticket(organization, opener, subject, *, severity, deployment, version, description):
+    """Open the ticket through the services, once: None when it already exists (or when
+    the subscriptions demo has no such live deployment)."""
     if Ticket.objects.for_organization(organization).filter(subject=subject).exists():
+        return None
+    deployment = (
+        Deployment.objects.for_organization(organization)
+        .live()
+        .filter(name=deployment, subscription__status=Subscription.Status.ACTIVE)
+        .select_related("subscription")
+        .first()
+    )
+    if deployment is None:
         return None
     return services.open_ticket(
         actor=opener,
         membership=_membership(opener, organization),
-        subscription=subscription,
+        subscription=deployment.subscription,
         severity=severity,
-        deployment=subscription.deployments.filter(name=deployment).first(),
+        deployment=deployment,
         subject=subject,
         description=description,
         product_version=version,

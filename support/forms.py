@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -167,9 +168,16 @@ class HandBackForm(forms.Form):
 
 
 def support_engineers():
+    """Who may hold tickets: active staff with `support.change_ticket`, from a group or
+    given directly, and superusers."""
+    permission = Q(codename="change_ticket", content_type__app_label="support")
     return (
         User.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=access.SUPPORT_ENGINEERS_GROUP))
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=Permission.objects.filter(permission))
+            | Q(user_permissions__in=Permission.objects.filter(permission))
+        )
         .distinct()
         .order_by("email")
     )

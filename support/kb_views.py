@@ -6,9 +6,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import paginate, staff_required
+from accounts.access import paginate
 from subscriptions.models import Deployment, Subscription
 from support import access, knowledge, services
+from support.access import article_writer_required
 from support.forms import ArticleForm
 from support.models import Article, ArticleCategory
 
@@ -54,17 +55,21 @@ def kb_article(request, slug):
     return render(
         request,
         "support/kb_article.html",
-        {"article": article, "body": knowledge.render_markdown(article.body)},
+        {
+            "article": article,
+            "body": knowledge.render_markdown(article.body),
+            "can_edit": access.writes_articles(request.user),
+        },
     )
 
 
-@staff_required
+@article_writer_required
 def kb_manage(request):
     articles = Article.objects.select_related("category", "author").order_by("-updated_at")
     return render(request, "support/kb_manage.html", {"articles": paginate(request, articles, 50)})
 
 
-@staff_required
+@article_writer_required
 def kb_article_new(request):
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +79,7 @@ def kb_article_new(request):
     return render(request, "support/kb_edit.html", {"form": form, "article": None})
 
 
-@staff_required
+@article_writer_required
 def kb_article_edit(request, pk):
     article = get_object_or_404(Article, pk=pk)
     form = ArticleForm(request.POST or None, instance=article)
@@ -89,7 +94,7 @@ def kb_article_edit(request, pk):
     )
 
 
-@staff_required
+@article_writer_required
 @require_POST
 def kb_article_publish(request, pk):
     article = get_object_or_404(Article, pk=pk)

@@ -79,7 +79,11 @@ def support_menu(context):
         return {}
     user, membership = request.user, getattr(request, "membership", None)
     if user.is_vendor_staff:
-        return {"engineer": access.is_support_engineer(user), "staff": True}
+        return {
+            "engineer": access.is_support_engineer(user),
+            "writer": access.writes_articles(user),
+            "staff": True,
+        }
     organization = getattr(request, "organization", None)
     return {
         "tickets": access.uses_support(membership),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from support.knowledge import render_markdown
 from support.models import Article
+from tests import factories
 from tests.support.factories import article
 
 
@@ -145,4 +146,10 @@ def test_staff_write_then_publish_an_article(
 def test_customers_cannot_write_articles(client, globex_tech1, globex_premium):
     client.force_login(globex_tech1)
     assert client.get(reverse("kb_manage")).status_code == 404
+    assert client.get(reverse("kb_article_new")).status_code == 404
+
+
+def test_staff_without_the_article_permission_do_not_write(client, vendor):
+    billing = factories.staff_member(vendor, "billing@opennebula.example", "Billing")
+    client.force_login(billing)
     assert client.get(reverse("kb_article_new")).status_code == 404

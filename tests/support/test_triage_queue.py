@@ -34,10 +34,7 @@ def three_tickets(globex, globex_tech1, globex_premium):
 
 
 def test_only_support_engineers_reach_the_queue(client, vendor, globex_tech1, globex_premium):
-    billing_staff = factories.staff_member(vendor, "billing@opennebula.example")
-    from tests.accounts.mfa import enroll_totp
-
-    enroll_totp(billing_staff)
+    billing_staff = factories.staff_member(vendor, "billing@opennebula.example", "Billing")
     for person in (globex_tech1, billing_staff):
         client.force_login(person)
         assert queue(client).status_code == 404
