@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -473,12 +474,27 @@ def participants(ticket):
     return [user for user in people.values() if user.is_active]
 
 
+def sp_support_team(ticket):
+    """The Solution Provider's main and technical contacts, who hold an L1/L2 ticket."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id=ticket.organization.managed_by_id,
+        )
+        .filter(Q(memberships__is_main_contact=True) | Q(memberships__is_technical_contact=True))
+        .distinct()
+    )
+
+
 def _email_participants(ticket, comment, actor, event="commented"):
     """One email per public update and recipient. The customer side hears of the
-    holder's replies; OpenNebula's assignee hears of the customer side's."""
+    holder's replies; the holder hears of the customer side's: OpenNebula's assignee,
+    or the Solution Provider's team while it holds the ticket at L1/L2."""
     actor_side = comment.side if comment is not None else Side.VENDOR
     if actor_side == Side.VENDOR or (actor_side == Side.PARTNER and ticket.level == Level.PARTNER):
         recipients = participants(ticket)
+    elif ticket.level == Level.PARTNER:
+        recipients = sp_support_team(ticket)
     else:
         recipients = [ticket.assignee] if ticket.assignee and ticket.held_by_vendor else []
     context = {

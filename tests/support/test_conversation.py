@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Notification
+from support import services
 from support.models import TicketComment
+from tests import factories
 from tests.support.conftest import act_for
 
 MARKER = "INTERNAL-ONLY-7f3a"
@@ -127,8 +129,6 @@ def test_a_customer_reply_emails_the_assigned_engineer(
 def test_people_the_ticket_is_shared_with_hear_of_replies(
     client, globex_ticket, globex_main, globex_tech2, support_engineer
 ):
-    from support import services
-
     services.share_ticket(globex_ticket, globex_tech2, actor=globex_main)
     engineer_writes(client, support_engineer, globex_ticket, "Fixed in 6.10.3.", "public")
     recipients = set(
@@ -152,3 +152,26 @@ def test_an_sp_engineer_answers_its_end_customers_ticket_at_l1_l2(
     assert (comment.side, comment.is_internal) == ("partner", False)
     umbrella_ticket.refresh_from_db()
     assert umbrella_ticket.status == "open"
+
+
+def test_an_end_customers_reply_at_l1_l2_emails_the_sp_team(
+    client, umbrella, umbrella_ticket, acme_engineer
+):
+    end_user = factories.member(umbrella, "ops@umbrella.example", "technical_contact").user
+    services.share_ticket(
+        umbrella_ticket,
+        end_user,
+        actor=factories.member(umbrella, "boss@umbrella.example", "main_contact").user,
+    )
+    client.force_login(end_user)
+    act_for(client, umbrella)
+    client.post(
+        reverse("ticket_comment", args=[umbrella_ticket.pk]),
+        {"body": "Happened again tonight.", "visibility": "public"},
+    )
+    recipients = set(
+        Notification.objects.filter(template="support/ticket_update").values_list(
+            "recipient", flat=True
+        )
+    )
+    assert recipients == {acme_engineer.email}
