@@ -234,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.remind_unpaid_invoices",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Issue 6: alert once per ticket and target at 80% of an SLA target, and at breach.
+    "support-sla-alerts": {"task": "support.tasks.alert_sla_risks", "schedule": 300.0},
+    # Resolved tickets close once their reopen window has passed.
+    "support-close-resolved": {"task": "support.tasks.close_resolved_tickets", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -258,7 +262,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
+# Uploaded files (ticket attachments) live here, outside the static files; there is no
+# MEDIA_URL route: they are served only by permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+
+# --- Support portal (issue 6).
+SUPPORT_ATTACHMENT_MAX_BYTES = env.int("SUPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+SUPPORT_ATTACHMENT_MAX_FILES = env.int("SUPPORT_ATTACHMENT_MAX_FILES", default=5)
+# Where SLA alerts of unassigned tickets go: the support team's shared inbox.
+SUPPORT_QUEUE_EMAIL = env("SUPPORT_QUEUE_EMAIL", default="support@opennebula.io")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

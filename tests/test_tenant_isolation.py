@@ -170,6 +170,10 @@ NOT_TENANT_DATA = {
     "billing.IssuingEntity": "vendor data: the OpenNebula companies that issue invoices",
     "billing.ExchangeRate": "vendor data, the same for every organization",
     "billing.InvoiceSequence": "vendor data: the last number per entity and year",
+    "support.BusinessCalendar": "vendor data: the issuing entities' working hours",
+    "support.Holiday": "vendor data (a business calendar's days off)",
+    "support.ArticleCategory": "vendor catalog of the knowledge base",
+    "support.Article": "vendor content; who reads it is decided by audience (tested apart)",
 }
 
 

@@ -1,0 +1,27 @@
+from django.db import migrations
+
+# The same expression as ArticleQuerySet.search builds (SearchVector of title, summary and
+# body, config "english"), so PostgreSQL answers the search from this GIN index. SQLite
+# has no full-text index: the embedded default searches with a plain match instead.
+INDEX = "support_article_search_idx"
+EXPRESSION = (
+    "to_tsvector('english'::regconfig, COALESCE(\"title\", '') || ' ' || "
+    "COALESCE(\"summary\", '') || ' ' || COALESCE(\"body\", ''))"
+)
+
+
+def create_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {INDEX} ON support_article USING gin ({EXPRESSION})"
+        )
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("support", "0002_business_calendars")]
+    operations = [migrations.RunPython(create_index, drop_index)]
