@@ -214,6 +214,8 @@ def _gather_subscriptions(facts, ids):
 
     rows = (
         Subscription.objects.filter(status=Subscription.Status.ACTIVE)
+        # A free NFR demonstration subscription is not the use or resale of one.
+        .exclude(is_nfr=True)
         .filter(
             Q(organization_id__in=ids)
             | Q(sold_by_id__in=ids)
