@@ -12,7 +12,6 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from accounts.access import organization_required, paginate
 from accounts.tenancy import get_for_organization
@@ -318,9 +317,10 @@ def lead_offer_detail(request, pk):
 
 
 @benefit_required("referral_services")
-@require_POST
 def lead_offer_accept(request, pk):
     offer = _offer(request, pk)
+    if request.method != "POST":
+        return redirect(offer)  # the offer's page has the button
     try:
         services.accept_offer(offer, actor=request.user)
     except PermissionDenied:
