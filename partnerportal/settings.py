@@ -285,9 +285,7 @@ VOLUME_DISCOUNT_BANDS = env.json(
     default=[["100000", "2"], ["250000", "4"], ["500000", "6"]],
 )
 # NFR subscriptions a partner may hold at once, by "program/tier"; their size and term.
-NFR_LIMITS = env.json(
-    "NFR_LIMITS", default={"services/standard": 2, "services/strategic": 5}
-)
+NFR_LIMITS = env.json("NFR_LIMITS", default={"services/standard": 2, "services/strategic": 5})
 NFR_MAX_SERVERS = env.int("NFR_MAX_SERVERS", default=4)
 NFR_TERM_DAYS = env.int("NFR_TERM_DAYS", default=365)
 
