@@ -135,7 +135,11 @@ class DealRegistration(EndCustomer):
         permissions = [("review_deal", "Can approve, reject and extend deal registrations")]
         indexes = [
             models.Index(fields=["partner", "-registered_at"], name="deal_partner_registered"),
-            models.Index(fields=["status", "-registered_at"], name="deal_status_registered"),
+            # The staff queue: by status, conflicts first, newest first.
+            models.Index(
+                fields=["status", "-has_conflict", "-registered_at"], name="deal_status_queue"
+            ),
+            models.Index(fields=["-has_conflict", "-registered_at"], name="deal_queue"),
             models.Index(fields=["status", "protected_until"], name="deal_status_protected"),
             models.Index(fields=["normalized_name"], name="deal_normalized_name"),
             models.Index(fields=["email_domain"], name="deal_email_domain"),
@@ -276,7 +280,10 @@ class Commission(models.Model):
 
     class Meta:
         ordering = ["accrued_on", "id"]
-        indexes = [models.Index(fields=["partner", "accrued_on"], name="commission_partner_day")]
+        indexes = [
+            models.Index(fields=["partner", "accrued_on"], name="commission_partner_day"),
+            models.Index(fields=["-accrued_on", "-id"], name="commission_ledger"),
+        ]
 
     def __str__(self):
         return f"{format_money(self.amount, self.currency)} on {self.invoice_id}"
@@ -324,6 +331,7 @@ class Lead(models.Model):
         permissions = [("distribute_lead", "Can add leads and offer them to partners")]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="lead_status_created"),
+            models.Index(fields=["-created_at", "-id"], name="lead_created"),
             models.Index(fields=["country"], name="lead_country"),
         ]
 

@@ -99,6 +99,9 @@ def deal_extend(request, pk):
     deal = get_for_organization(DealRegistration.objects.all(), request.organization, pk=pk)
     if not sells(request.membership):
         raise Http404
+    if not deal.may_extend:
+        messages.info(request, "This registration cannot be extended: see its protection below.")
+        return redirect(deal)
     if request.method == "POST":
         try:
             deal = services.extend_deal(deal, actor=request.user)
