@@ -135,7 +135,10 @@ def partner_application(request, pk):
                 return redirect(application)
         else:
             form = ApplicationForm(
-                request.POST, instance=Application.objects.get(pk=application.pk)
+                request.POST,
+                instance=Application.objects.for_organization(request.organization).get(
+                    pk=application.pk
+                ),
             )
             if form.is_valid():
                 try:
@@ -162,7 +165,10 @@ def partner_application(request, pk):
                 else:
                     return redirect(application)
     enrollment = (
-        Enrollment.objects.filter(application=application).select_related("agreement").first()
+        Enrollment.objects.for_organization(request.organization)
+        .filter(application=application)
+        .select_related("agreement")
+        .first()
     )
     return render(
         request,
