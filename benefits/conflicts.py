@@ -51,10 +51,14 @@ def conflicts_for(claim):
         .select_related("partner")
         .order_by("submitted_at")
     )
+    # The customer the claim itself became (a won deal, a converted referral) is no conflict.
+    own = {getattr(claim, "customer_id", None)}
+    if claim.order_form_id:
+        own.add(claim.order_form.organization_id)
     return Conflicts(
         deals=list(deals[:20]),
         referrals=list(referrals[:20]),
-        customers=existing_customers(name, domain),
+        customers=[c for c in existing_customers(name, domain) if c.pk not in own],
     )
 
 

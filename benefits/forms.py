@@ -194,7 +194,10 @@ class NewsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tiers"].label_from_instance = lambda tier: str(tier)
+        # "Referral", not "Referral Referral": the Referral program's one tier.
+        self.fields["tiers"].label_from_instance = lambda tier: (
+            tier.program.name if tier.program.name == tier.name else str(tier)
+        )
 
 
 class DealFilterForm(forms.Form):

@@ -306,3 +306,12 @@ def test_a_reversal_stays_a_number_in_the_csv(client, referrer_main, paid_referr
         )
     )
     assert rows[2][7] == "-1.00"
+
+
+def test_the_customer_a_referral_became_is_not_its_own_conflict(
+    client, referrer, referrer_main, partner_manager, sales_ops
+):
+    referral, _ = converted(referrer, referrer_main, partner_manager, sales_ops)
+    client.force_login(partner_manager)
+    page = client.get(reverse("staff_referral", args=[referral.pk]))
+    assert not page.context["conflicts"]
