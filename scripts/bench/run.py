@@ -178,10 +178,10 @@ def page_list(args):
     from scripts.bench.pages import PAGES
 
     pages = []
-    for role, name, url_name, lookup in PAGES:
+    for role, name, url_name, lookup, query in PAGES:
         try:
             kwargs = lookup() if lookup else {}
-            path = reverse(url_name, kwargs=kwargs) if kwargs is not None else None
+            path = reverse(url_name, kwargs=kwargs) + query
         except (NoReverseMatch, LookupError, ImportError) as error:
             pages.append((role, name, None, f"skipped: {type(error).__name__}: {error}"))
             continue
@@ -235,11 +235,16 @@ def main():
     parser.add_argument("--port", type=int, default=8950)
     parser.add_argument("--only", help="regex on page names")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="build the database, drive nothing"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `apt-get install -y wrk` (make bench does it)")
 
     prepare_database(args)
+    if args.prepare_only:
+        return
     pages = page_list(args)
     server = start_server(args)
     base = f"http://127.0.0.1:{args.port}"
