@@ -25,6 +25,8 @@ def main():
     parser.add_argument("--only")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order (e.g. tottime)")
+    parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sql", action="store_true", help="print each query and its time")
     args = parser.parse_args()
 
@@ -64,13 +66,14 @@ def main():
             f"{response.get('X-Query-Count', '?'):>3} queries  {len(response.content):>8,} bytes"
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "35")))
+            stats = pstats.Stats(profiler).sort_stats(args.sort)
+            stats.print_stats(args.top)
         if args.sql:
             from django.db import connection
 
             timings = []
 
-            def timed(execute, sql, params, many, context):
+            def timed(execute, sql, params, many, context, timings=timings):
                 started = time.perf_counter()
                 try:
                     return execute(sql, params, many, context)
@@ -81,6 +84,7 @@ def main():
                 client.get(path)
             for ms, sql, params in timings:
                 print(f"  {ms:7.2f} ms  {sql[:400]}  {str(params)[:150]}")
+
 
 if __name__ == "__main__":
     main()
