@@ -1,8 +1,9 @@
 """Scale tickets for `seed_scale`: `--tickets` of them, with their conversation and SLA clocks.
 
-- Three years of history: about 97% closed or recently resolved, 2% active and held
-  by OpenNebula (the triage queue), the rest with a Solution Provider's L1/L2 team
-  (its end customers' tickets) or escalated to L3.
+- Three years of history: 98% closed, 1% recently resolved, 1% active (new, open or
+  waiting on the customer; those OpenNebula holds fill the triage queue). Solution
+  Providers' end customers' tickets are mostly held by the SP's L1/L2 team, some
+  escalated to L3.
 - Support tickets are opened against one of the organization's subscriptions (with
   its plan's SLA targets and, for business-hours plans, the issuing entity's
   calendar); partners send presales requests.
@@ -12,6 +13,7 @@
   the running ones as the services keep it.
 - A share of the tickets belongs to the demo customers (opened by their people), and
   twenty scale support engineers hold them with support@opennebula.example.
+- ARTICLES knowledge-base articles, each on one of a dozen topics, for the search.
 
 Loaded with COPY, ids reserved up front so comments and clocks name their ticket.
 """
@@ -66,18 +68,27 @@ REPLIES = [
     "The workaround fixed it on our side, thanks.",
     "We still see it on one host after the change.",
 ]
-VOCABULARY = str.split(
-    "host hosts cluster datastore image images template virtual machine network vnet "
-    "bridge vxlan vlan ceph lvm qcow2 kvm lxc firecracker libvirt scheduler placement "
-    "capacity overcommitment cpu memory disk snapshot backup restore migration live cold "
-    "upgrade release lts maintenance patch package repository token enterprise edition "
-    "sunstone fireedge oned onehost onevm onetemplate marketplace appliance contextualization "
-    "ssh key authentication ldap saml group user acl quota showback accounting federation "
-    "zone high availability raft leader follower hook monitoring prometheus grafana alert "
-    "log error timeout failure restart service daemon configuration file option parameter "
-    "performance latency throughput storage transfer driver deploy shutdown poweroff resume "
-    "suspend undeploy reboot terminate provision edge cloud aws equinix onprem hybrid "
-    "kubernetes oneke vrouter security firewall port range certificate tls proxy"
+# Knowledge-base articles: each about one topic (its words), in general technical prose.
+TOPICS = [
+    "live migration libvirt ports hosts cpu model shared storage",
+    "upgrade release lts maintenance packages repository downtime",
+    "vxlan bridge network vlan virtual router firewall security groups",
+    "ceph datastore images clone snapshot backup restore qcow2",
+    "sunstone fireedge login browser session web interface",
+    "scheduler placement capacity overcommitment cluster quotas",
+    "ldap saml authentication groups users acl tokens",
+    "high availability raft leader follower federation zones",
+    "monitoring prometheus grafana alerts hooks logs",
+    "kubernetes oneke appliance marketplace contextualization",
+    "edge provision aws equinix hybrid cloud clusters",
+    "accounting showback billing usage reports",
+]
+PROSE = str.split(
+    "the a to of and in for with on when after before your our this that each every "
+    "check configure run set use make sure then also see below above example note step "
+    "command file option value default service daemon error message output state start "
+    "stop restart enable disable install remove update change apply verify test confirm "
+    "node front-end server system version path directory permission user administrator"
 )
 NOTE = "Internal: same root cause as the libvirt port-range regression; link the bug."
 
@@ -161,10 +172,10 @@ class _World:
         opener = rng.choice(people)
 
         draw = rng.random()
-        if draw < 0.02:
-            status = rng.choice(["new", "open", "open", "open", "waiting"])
+        if draw < 0.01:
+            status = rng.choices(["new", "open", "waiting"], weights=[10, 65, 25])[0]
             created = now - timedelta(minutes=rng.randint(5, 30 * 24 * 60))
-        elif draw < 0.03:
+        elif draw < 0.02:
             status = "resolved"
             created = now - timedelta(minutes=rng.randint(60, 30 * 24 * 60))
         else:
@@ -210,7 +221,7 @@ class _World:
         if status in ("open", "waiting"):
             updated = min(now, (first_response or created) + timedelta(hours=rng.randint(1, 72)))
         assignee = None
-        if vendor_holds and (status != "new" and rng.random() < 0.9):
+        if vendor_holds and (status != "new" and rng.random() < 0.95):
             assignee = rng.choice(self.engineers)
         escalated = created + timedelta(hours=rng.randint(1, 48)) if level == "l3" else None
 
@@ -279,8 +290,12 @@ def _articles(ctx):
     now = timezone.now()
     rows = []
     for n in range(ARTICLES):
-        words = ctx.rng.choices(VOCABULARY, k=160)
-        title = f"{ctx.rng.choice(SUBJECTS)}: {' '.join(words[:3])}"
+        topic = TOPICS[n % len(TOPICS)].split()
+        words = [
+            ctx.rng.choice(topic) if ctx.rng.random() < 0.2 else ctx.rng.choice(PROSE)
+            for _ in range(160)
+        ]
+        title = f"{' '.join(ctx.rng.sample(topic, 3)).capitalize()}: {SUBJECTS[n % len(SUBJECTS)]}"
         rows.append(
             Article(
                 title=title,
