@@ -120,6 +120,9 @@ if REDIS_URL:
             "LOCATION": env("CACHE_URL", default=_next_redis_db(REDIS_URL)),
         }
     }
+    # Sessions read from Redis, written through to the database (which keeps them
+    # across a cache flush): every signed-in request saves a PostgreSQL query.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Shared by every process of the embedded default (runserver, workers),
     # so rate limits hold; never DummyCache, which would switch them off.
