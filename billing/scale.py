@@ -9,9 +9,9 @@
   next invoice staff issue gets the next free number.
 - Old invoices are mostly paid (one or two payments), some overdue or void; recent
   ones issued and unpaid; one in a hundred is still a draft.
-- PDFs are rendered only for the latest page of each demo customer's invoices (a PDF
-  takes ~40 ms; 300,000 of them would take hours and gigabytes): the other scale
-  invoices have no stored document.
+- PDFs are rendered only for the latest `--pdfs` (default 25, a page) of each demo
+  customer's invoices (a PDF takes ~40 ms; 300,000 of them would take hours and
+  gigabytes): the other scale invoices have no stored document.
 
 Loaded with COPY. The trigger that freezes an issued invoice's lines is switched off
 while the lines go in (in this transaction only): they are written with the invoice.
@@ -38,7 +38,6 @@ from subscriptions.models import Plan, Subscription
 CENT = Decimal("0.01")
 ZERO, ONE = Decimal("0"), Decimal("1")
 HISTORY_DAYS = 3 * 365
-PDF_PAGE = 25
 ADJUSTMENTS = [
     ("Professional services: upgrade assistance", 8, Decimal("180.00")),
     ("Administrator certification training, per seat", 2, Decimal("1300.00")),
@@ -205,25 +204,29 @@ def seed(ctx):
             entity.name, entity.address, voided_at, "Issued in error" if voided_at else "", now,
         ))  # fmt: skip
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "ALTER TABLE billing_invoiceline DISABLE TRIGGER billing_invoice_line_frozen"
-        )
+    _switch_line_trigger("DISABLE")
     ctx.copy(Invoice, INVOICE_FIELDS, invoices)
     ctx.copy(InvoiceLine, LINE_FIELDS, lines)
     ctx.copy(Payment, PAYMENT_FIELDS, payments)
-    with connection.cursor() as cursor:
-        # The foreign keys are checked now (deferred until commit otherwise): PostgreSQL
-        # alters no table with trigger events pending.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("ALTER TABLE billing_invoiceline ENABLE TRIGGER billing_invoice_line_frozen")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    _switch_line_trigger("ENABLE")
     _move_sequences(sequences)
     rendered = _render_latest_pdfs(ctx)
     ctx.say(
         f"  invoices: {len(invoices):,} ({len(lines):,} lines, {len(payments):,} payments, "
         f"{rendered} PDFs)"
     )
+
+
+def _switch_line_trigger(action):
+    """Switch the frozen-lines trigger off or on again, in this transaction only."""
+    with connection.cursor() as cursor:
+        # PostgreSQL alters no table with trigger events pending: the deferred foreign-key
+        # checks of the rows written so far in this transaction run now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            f"ALTER TABLE billing_invoiceline {action} TRIGGER billing_invoice_line_frozen"
+        )
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _status(rng, age):
@@ -259,7 +262,7 @@ def _render_latest_pdfs(ctx):
             Invoice.objects.for_organization(ctx.demo[name])
             .published()
             .filter(document__isnull=True)
-            .select_related("entity", "organization")[:PDF_PAGE]
+            .select_related("entity", "organization")[: ctx.options["pdfs"]]
         )
         for invoice in latest:
             pdf = render_invoice_pdf(invoice, list(invoice.lines.all()))

@@ -82,6 +82,9 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=1_000_000)
         parser.add_argument("--invoices", type=int, default=300_000)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--pdfs", type=int, default=25, help="invoice PDFs rendered per demo customer"
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
