@@ -17,7 +17,8 @@ Loaded with COPY. The trigger that freezes an issued invoice's lines is switched
 while the lines go in (in this transaction only): they are written with the invoice.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
@@ -62,21 +63,42 @@ PAYMENT_FIELDS = ["invoice", "method", "reference", "amount", "received_on", "re
 
 
 def seed(ctx):
-    rng = ctx.rng
-    today = timezone.localdate()
-    now = timezone.now()
-    entities = {entity.currency: entity for entity in IssuingEntity.objects.all()}
-    usd_rates = {"USD": Decimal("1")}
-    for rate in ExchangeRate.objects.order_by("currency", "valid_from"):
-        usd_rates[rate.currency] = rate.usd_per_unit
-    plans = {plan.pk: plan for plan in Plan.objects.all()}
-    names = dict(
-        Organization.objects.filter(pk__in=set(ctx.demo.values())).values_list("pk", "name")
+    terms = _term_drafts(ctx)
+    adjustments = _adjustment_drafts(ctx, ctx.options["invoices"] - len(terms))
+    drafts = sorted(terms + adjustments, key=lambda draft: draft.issued_on)
+    books = _Books(ctx, first_id=ctx.reserve_ids(Invoice, len(drafts)))
+    for offset, draft in enumerate(drafts):
+        books.enter(books.first_id + offset, draft)
+    _switch_line_trigger("DISABLE")
+    ctx.copy(Invoice, INVOICE_FIELDS, books.invoices)
+    ctx.copy(InvoiceLine, LINE_FIELDS, books.lines)
+    ctx.copy(Payment, PAYMENT_FIELDS, books.payments)
+    _switch_line_trigger("ENABLE")
+    _move_sequences(books.sequences)
+    rendered = _render_latest_pdfs(ctx)
+    ctx.say(
+        f"  invoices: {len(books.invoices):,} ({len(books.lines):,} lines, "
+        f"{len(books.payments):,} payments, {rendered} PDFs)"
     )
 
-    # (issued_on, organization, partner, subscription, reason, currency, lines)
-    drafts = []
-    target = ctx.options["invoices"]
+
+@dataclass
+class _Draft:
+    issued_on: date
+    organization: int  # who is billed
+    partner: int | None  # whose revenue it is
+    subscription: int | None
+    reason: str
+    currency: str
+    # (subscription, description, quantity, unit price, discount %)
+    items: list
+
+
+def _term_drafts(ctx):
+    """The new-term invoice of each term started in the last three years and not yet
+    invoiced (two thirds of the invoices at most)."""
+    today = timezone.localdate()
+    plans = {plan.pk: plan for plan in Plan.objects.all()}
     terms = (
         Subscription.objects.filter(
             starts_on__lte=today, starts_on__gt=today - timedelta(HISTORY_DAYS)
@@ -84,137 +106,132 @@ def seed(ctx):
         .exclude(pk__in=Invoice.objects.filter(subscription__isnull=False).values("subscription"))
         .order_by("pk")
         .values_list(
-            "pk",
-            "organization_id",
-            "plan_id",
-            "servers",
-            "starts_on",
-            "ends_on",
-            "channel",
+            "pk", "organization_id", "plan_id", "servers", "starts_on", "ends_on", "channel",
             "sold_by_id",
-        )
-    )
+        )[: ctx.options["invoices"] * 2 // 3]
+    )  # fmt: skip
+    drafts = []
     for pk, organization, plan_id, servers, starts_on, ends_on, channel, sold_by in terms:
-        if len(drafts) >= target * 2 // 3:
-            break
         plan = plans[plan_id]
+        # A Reseller or Solution Provider is billed, with its discount (SPEC §6).
         resold = channel in ("reseller", "solution_provider")
-        billed = sold_by if resold else organization
         description = (
             f"{plan.name} subscription, {starts_on:%d %b %Y} – {ends_on:%d %b %Y} (per server)"
         )
-        discount = Decimal("20.00") if resold else Decimal("0")
-        lines = [(pk, description, Decimal(servers), plan.annual_price_per_server, discount)]
-        drafts.append((starts_on, billed, sold_by, pk, "new_term", plan.currency, lines))
-    while len(drafts) < target:
-        organization = ctx.pick_customer(demo_share=0.01)
-        currency = (
-            "EUR" if ctx.countries.get(organization) in ("ES", "DE", "FR", "IT", "NL") else "USD"
+        item = (pk, description, Decimal(servers), plan.annual_price_per_server,
+                Decimal("20.00") if resold else ZERO)  # fmt: skip
+        drafts.append(
+            _Draft(
+                issued_on=starts_on,
+                organization=sold_by if resold else organization,
+                partner=sold_by,
+                subscription=pk,
+                reason="new_term",
+                currency=plan.currency,
+                items=[item],
+            )
         )
-        lines = []
+    return drafts
+
+
+def _adjustment_drafts(ctx, count):
+    """Services, training and extra servers billed to customers, some to the demo ones."""
+    rng, today = ctx.rng, timezone.localdate()
+    drafts = []
+    for _ in range(count):
+        organization = ctx.pick_customer(demo_share=0.01)
+        euro = ctx.countries.get(organization) in ("ES", "DE", "FR", "IT", "NL")
+        items = []
         for _ in range(rng.choice([1, 1, 2, 3])):
             description, quantity, price = rng.choice(ADJUSTMENTS)
-            lines.append(
-                (None, description, Decimal(rng.randint(1, quantity)), price, Decimal("0"))
+            items.append((None, description, Decimal(rng.randint(1, quantity)), price, ZERO))
+        drafts.append(
+            _Draft(
+                issued_on=today - timedelta(days=rng.randint(0, HISTORY_DAYS)),
+                organization=organization,
+                partner=None,
+                subscription=None,
+                reason="adjustment",
+                currency="EUR" if euro else "USD",
+                items=items,
             )
-        issued_on = today - timedelta(days=rng.randint(0, HISTORY_DAYS))
-        drafts.append((issued_on, organization, None, None, "adjustment", currency, lines))
-    drafts.sort(key=lambda draft: draft[0])
-
-    first_id = ctx.reserve_ids(Invoice, len(drafts))
-    sequences = {
-        (s.entity_id, s.year): s.last_number
-        for s in InvoiceSequence.objects.filter(kind=Invoice.Kind.INVOICE)
-    }
-    invoices, lines, payments = [], [], []
-    for offset, (
-        issued_on,
-        organization,
-        partner,
-        subscription,
-        reason,
-        currency,
-        items,
-    ) in enumerate(drafts):
-        invoice_id = first_id + offset
-        entity = entities[currency]
-        age = (today - issued_on).days
-        tax_rate = (
-            entity.domestic_tax_rate
-            if ctx.countries.get(organization, "US") == entity.country
-            else Decimal("0")
         )
-        subtotal = Decimal("0")
-        for position, (line_subscription, description, quantity, price, discount) in enumerate(
-            items
+    return drafts
+
+
+class _Books:
+    """Turns drafts into the rows of invoices, lines and payments, numbering as it goes."""
+
+    def __init__(self, ctx, *, first_id):
+        self.ctx, self.rng, self.first_id = ctx, ctx.rng, first_id
+        self.today, self.now = timezone.localdate(), timezone.now()
+        self.entities = {entity.currency: entity for entity in IssuingEntity.objects.all()}
+        self.usd_rates = {"USD": ONE}
+        for rate in ExchangeRate.objects.order_by("currency", "valid_from"):
+            self.usd_rates[rate.currency] = rate.usd_per_unit
+        self.names = dict(
+            Organization.objects.filter(pk__in=set(ctx.demo.values())).values_list("pk", "name")
+        )
+        # The last number given per (entity, year), starting after the demo's.
+        self.sequences = {
+            (s.entity_id, s.year): s.last_number
+            for s in InvoiceSequence.objects.filter(kind=Invoice.Kind.INVOICE)
+        }
+        self.invoices, self.lines, self.payments = [], [], []
+
+    def enter(self, invoice_id, draft):
+        entity = self.entities[draft.currency]
+        country = self.ctx.countries.get(draft.organization, "")
+        tax_rate = entity.domestic_tax_rate if country == entity.country else ZERO
+        subtotal = ZERO
+        for position, (subscription, description, quantity, price, discount) in enumerate(
+            draft.items
         ):
             amount = (quantity * price * (100 - discount) / 100).quantize(CENT, ROUND_HALF_UP)
             subtotal += amount
-            lines.append(
-                (
-                    invoice_id,
-                    line_subscription,
-                    description,
-                    quantity,
-                    price,
-                    discount,
-                    amount,
-                    position,
-                )
-            )
+            self.lines.append((invoice_id, subscription, description, quantity, price,
+                               discount, amount, position))  # fmt: skip
         tax = (subtotal * tax_rate / 100).quantize(CENT, ROUND_HALF_UP)
         total = subtotal + tax
-        status, number, paid_on, amount_paid, voided_at = (
-            _status(rng, age),
-            None,
-            None,
-            Decimal("0"),
-            None,
-        )
-        if status == "draft":
-            issued_on_value = due_on = None
-        else:
-            issued_on_value, due_on = issued_on, issued_on + timedelta(days=30)
-            key = (entity.pk, issued_on.year)
-            sequences[key] = sequences.get(key, 0) + 1
-            number = f"{entity.code}-{issued_on.year}-{sequences[key]:06d}"
-            if status == "overdue" and due_on >= today:
+        age = (self.today - draft.issued_on).days
+        status = _status(self.rng, age)
+        number = issued_on = due_on = paid_on = voided_at = None
+        amount_paid = ZERO
+        if status != "draft":
+            issued_on, due_on = draft.issued_on, draft.issued_on + timedelta(days=30)
+            number = self.next_number(entity, issued_on.year)
+            if status == "overdue" and due_on >= self.today:
                 status = "issued"
             if status == "paid":
-                parts = (
-                    [total]
-                    if rng.random() < 0.9 or total < 2
-                    else [(total / 2).quantize(CENT), total - (total / 2).quantize(CENT)]
-                )
-                received = issued_on
-                for part in parts:
-                    received = min(today, received + timedelta(days=rng.randint(3, 40)))
-                    payments.append(
-                        (invoice_id, "bank_transfer", f"TRANSFER {number}", part, received, now)
-                    )
-                amount_paid, paid_on = total, received
+                amount_paid, paid_on = total, self.pay(invoice_id, number, total, issued_on)
             elif status == "void":
-                voided_at = now - timedelta(days=max(0, age - 5))
-        bill_to = names.get(organization, f"Scale organization {organization}")
-        invoices.append((
-            invoice_id, "invoice", entity.pk, organization, partner, subscription, reason, status,
-            number, currency, tax_rate, subtotal, tax, total, amount_paid, ZERO, ZERO,
-            usd_rates.get(currency, ONE) if number else None, "", 30, "bank_transfer", "",
-            issued_on_value, due_on, paid_on, bill_to, "", ctx.countries.get(organization, ""),
-            entity.name, entity.address, voided_at, "Issued in error" if voided_at else "", now,
+                voided_at = self.now - timedelta(days=max(0, age - 5))
+        bill_to = self.names.get(draft.organization, f"Scale organization {draft.organization}")
+        self.invoices.append((
+            invoice_id, "invoice", entity.pk, draft.organization, draft.partner,
+            draft.subscription, draft.reason, status, number, draft.currency, tax_rate,
+            subtotal, tax, total, amount_paid, ZERO, ZERO,
+            self.usd_rates.get(draft.currency, ONE) if number else None, "", 30,
+            "bank_transfer", "", issued_on, due_on, paid_on, bill_to, "", country,
+            entity.name, entity.address, voided_at, "Issued in error" if voided_at else "",
+            self.now,
         ))  # fmt: skip
 
-    _switch_line_trigger("DISABLE")
-    ctx.copy(Invoice, INVOICE_FIELDS, invoices)
-    ctx.copy(InvoiceLine, LINE_FIELDS, lines)
-    ctx.copy(Payment, PAYMENT_FIELDS, payments)
-    _switch_line_trigger("ENABLE")
-    _move_sequences(sequences)
-    rendered = _render_latest_pdfs(ctx)
-    ctx.say(
-        f"  invoices: {len(invoices):,} ({len(lines):,} lines, {len(payments):,} payments, "
-        f"{rendered} PDFs)"
-    )
+    def next_number(self, entity, year):
+        key = (entity.pk, year)
+        self.sequences[key] = self.sequences.get(key, 0) + 1
+        return f"{entity.code}-{year}-{self.sequences[key]:06d}"
+
+    def pay(self, invoice_id, number, total, issued_on):
+        """One payment, or one in ten paid in two halves; the day the last one came in."""
+        half = (total / 2).quantize(CENT)
+        parts = [total] if self.rng.random() < 0.9 or total < 2 else [half, total - half]
+        received = issued_on
+        for part in parts:
+            received = min(self.today, received + timedelta(days=self.rng.randint(3, 40)))
+            self.payments.append((invoice_id, "bank_transfer", f"TRANSFER {number}", part,
+                                  received, self.now))  # fmt: skip
+        return received
 
 
 def _switch_line_trigger(action):
