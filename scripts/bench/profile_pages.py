@@ -43,7 +43,11 @@ def main():
 
     from scripts.bench.pages import PAGES
 
-    pages = [("main@globex.example", "floor (bare view)", "bench_floor", None, "")] + PAGES
+    floors = [
+        (role, f"floor as {role}", "bench_floor", None, "")
+        for role in dict.fromkeys(role for role, *_ in PAGES)
+    ]
+    pages = floors + PAGES
     for role, name, url_name, lookup, query in pages:
         if args.only and not re.search(args.only, name):
             continue
