@@ -100,6 +100,15 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by PostgreSQL, and a query run 5 times on a connection is
+    # prepared: its plan is kept, where planning a page's multi-join selects cost more
+    # than running them (docs/benchmarks.md). DB_PREPARE_THRESHOLD= (empty) turns
+    # prepared statements off, e.g. behind a pooler that cannot keep them.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=env.bool("DB_SERVER_SIDE_BINDING", default=True),
+        prepare_threshold=int(env("DB_PREPARE_THRESHOLD", default="5") or 0) or None,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: the Celery broker, and the cache (allauth's rate limits live there).

@@ -233,9 +233,16 @@ class QueueFilterForm(forms.Form):
     )
     assignee = EngineerChoiceField(queryset=None, required=False, empty_label="Anyone")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, engineers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = support_engineers()
+        assignee = self.fields["assignee"]
+        assignee.queryset = support_engineers()
+        if engineers is not None:
+            # The page lists the engineers already: the choices come from that list (the
+            # queryset still checks a submitted value).
+            assignee.choices = [("", assignee.empty_label)] + [
+                (engineer.pk, assignee.label_from_instance(engineer)) for engineer in engineers
+            ]
 
 
 class ShareForm(forms.Form):

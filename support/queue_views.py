@@ -35,7 +35,8 @@ def queue_counts(user, now):
 @support_engineer_required
 def triage_queue(request):
     now = timezone.now()
-    filters = QueueFilterForm(request.GET or None)
+    engineers = list(support_engineers())
+    filters = QueueFilterForm(request.GET or None, engineers=engineers)
     data = filters.cleaned_data if filters.is_valid() else {}
     view = data.get("view") or "unassigned"
     tickets = Ticket.objects.active().held_by_vendor()
@@ -62,7 +63,7 @@ def triage_queue(request):
             "views": QueueFilterForm.VIEWS,
             "counts": queue_counts(request.user, now),
             "tickets": paginate(request, tickets.for_queue(), 50),
-            "engineers": support_engineers(),
+            "engineers": engineers,
             "now": now,
             "filtering": any(data.get(name) for name in filters.fields if name != "view"),
         },

@@ -37,7 +37,7 @@ BUDGET_P95_MS = 150
 BUDGET_FLOOR_SHARE = 0.40
 BUDGET_QUERIES = 12
 FLOOR_PATH = "/bench/floor/"
-FLOOR_KEYS = ("rps", "p50_ms", "p95_ms", "p99_ms")
+FLOOR_KEYS = ("rps", "p50_ms", "p95_ms", "p99_ms", "cpu_ms")
 
 
 def django_env(args):
@@ -197,6 +197,31 @@ def page_list(args):
     return pages
 
 
+def cpu_seconds(server, database):
+    """CPU time used so far by the gunicorn master and workers and by PostgreSQL's
+    backends of the benchmark database: what requests cost the machine, whatever else
+    runs on it (a busy machine stretches wall time far more than CPU time)."""
+    ticks = 0
+    suffix = f" {database} "
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        parent, utime, stime = int(fields[1]), int(fields[11]), int(fields[12])
+        if (
+            int(entry.name) == server.pid
+            or parent == server.pid
+            or (cmdline.startswith("postgres:") and suffix in cmdline)
+        ):
+            ticks += utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def drive(args, session, path):
     status, headers, _ = session.get(path)
     queries = int(headers.get("X-Query-Count", -1))
@@ -212,7 +237,9 @@ def drive(args, session, path):
         f"Cookie: {session.cookie_header}",
         f"http://127.0.0.1:{args.port}{path}",
     ]
+    cpu_before = cpu_seconds(args.server, args.database)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(args.server, args.database) - cpu_before
     figures = json.loads(output.strip().splitlines()[-1])
     seconds = figures["duration_us"] / 1e6
     return {
@@ -225,6 +252,7 @@ def drive(args, session, path):
         "p99_ms": figures["p99_us"] / 1000,
         "errors": figures["status_errors"] + figures["socket_errors"],
         "load": os.getloadavg()[0],
+        "cpu_ms": cpu * 1000 / max(1, figures["requests"]),
     }
 
 
@@ -259,6 +287,7 @@ def main():
         return
     pages = page_list(args)
     server = start_server(args)
+    args.server = server
     base = f"http://127.0.0.1:{args.port}"
     results, sessions = [], {}
     load = {"start": os.getloadavg()}
@@ -276,12 +305,14 @@ def main():
             floor = drive(args, session, FLOOR_PATH)
             figures = drive(args, session, path)
             figures["floor_rps"] = floor["rps"]
+            figures["floor_cpu_ms"] = floor["cpu_ms"]
             results.append({"role": role, "page": f"floor as {role}", "path": FLOOR_PATH, **floor})
             results.append({"role": role, "page": name, "path": path, **figures})
             print(
                 f"{name:30} {figures['rps']:7.1f} req/s ({figures['rps'] / floor['rps']:4.0%} of "
                 f"{floor['rps']:5.1f})  p95 {figures['p95_ms']:6.1f} ms  "
                 f"{figures['queries']:3d} queries  {figures['errors']} errors  "
+                f"CPU {figures['cpu_ms']:.1f} ms/req (floor {floor['cpu_ms']:.1f})  "
                 f"load {figures['load']:.2f}"
             )
     finally:
@@ -335,7 +366,7 @@ def write_report(args, results, commands, load):
         "date": stamp.isoformat(),
         "machine": machine(),
         "load_average": load,
-        "args": vars(args),
+        "args": {key: value for key, value in vars(args).items() if key != "server"},
         "results": results,
         "commands": commands,
     }
@@ -366,16 +397,20 @@ def write_report(args, results, commands, load):
         f"Budgets: p95 under {BUDGET_P95_MS} ms, at least {BUDGET_FLOOR_SHARE:.0%} of the "
         f"floor's requests per second, at most {BUDGET_QUERIES} queries per page.",
         "",
+        "CPU ms/req is the CPU time of gunicorn and of PostgreSQL's backends per request "
+        "(the page's, then its floor's): what a request costs, nearly whatever else the "
+        "machine runs; req/s and latencies fall when it is busy.",
+        "",
         "| page | as | req/s | floor req/s | % of floor | p50 ms | p95 ms | p99 ms | errors "
-        "| queries | load | budget |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| queries | CPU ms/req | load | budget |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         if r["page"].startswith("floor"):
             continue
         if "skipped" in r:
             lines.append(
-                f"| {r['page']} | {r['role']} | – | – | – | – | – | – | – | – | – | "
+                f"| {r['page']} | {r['role']} | – | – | – | – | – | – | – | – | – | – | "
                 f"{r['skipped']} |"
             )
             continue
@@ -392,21 +427,22 @@ def write_report(args, results, commands, load):
         lines.append(
             f"| {r['page']} | {r['role']} | {r['rps']:.1f} | {r['floor_rps']:.1f} | "
             f"{share:.0%} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
-            f"{r['errors']} | {r['queries']} | {r['load']:.2f} | "
+            f"{r['errors']} | {r['queries']} | {r['cpu_ms']:.1f} / {r['floor_cpu_ms']:.1f} | "
+            f"{r['load']:.2f} | "
             f"{'met' if not misses else 'MISSED: ' + ', '.join(misses)} |"
         )
     lines += [
         "",
         "Floors (the bare view as each person; mean of the runs before that person's pages):",
         "",
-        "| as | req/s | p50 ms | p95 ms | p99 ms | queries |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| as | req/s | p50 ms | p95 ms | p99 ms | queries | CPU ms/req |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for role, runs in floors.items():
         mean = {key: sum(run[key] for run in runs) / len(runs) for key in FLOOR_KEYS}
         lines.append(
             f"| {role} | {mean['rps']:.1f} | {mean['p50_ms']:.1f} | {mean['p95_ms']:.1f} | "
-            f"{mean['p99_ms']:.1f} | {runs[0]['queries']} |"
+            f"{mean['p99_ms']:.1f} | {runs[0]['queries']} | {mean['cpu_ms']:.1f} |"
         )
     if commands:
         lines += ["", "Other budgets (each app's benchmark command, on the same database):", ""]

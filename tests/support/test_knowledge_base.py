@@ -174,3 +174,17 @@ def test_staff_without_the_article_permission_do_not_write(client, vendor):
     billing = factories.staff_member(vendor, "billing@opennebula.example", "Billing")
     client.force_login(billing)
     assert client.get(reverse("kb_article_new")).status_code == 404
+
+
+def test_each_category_counts_only_the_articles_the_reader_may_read(
+    client, db, django_assert_max_num_queries
+):
+    from support.models import ArticleCategory
+
+    partners = ArticleCategory.objects.create(slug="partners", name="For partners")
+    article("public", title="Public one")
+    article("public", title="Draft", published=False)
+    article("partners", title="Partners only", category=partners)
+    with django_assert_max_num_queries(3):
+        categories = client.get(reverse("kb_index")).context["categories"]
+        assert [(c.slug, c.readable) for c in categories] == [("operations", 1)]
