@@ -11,7 +11,7 @@ so does a trigger (migration 0004).
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,6 +128,15 @@ class InvoiceQuerySet(TenantQuerySet):
 
     def for_list(self):
         return self.select_related("organization", "entity")
+
+    def issue_years(self):
+        """The years to filter by, newest first: every year from the first issue date to
+        the last. Two index reads (MIN and MAX), where DISTINCT over the dates reads every
+        invoice; a year without invoices inside the span is listed too (and finds none)."""
+        span = self.aggregate(first=Min("issued_on"), last=Max("issued_on"))
+        if span["first"] is None:
+            return []
+        return list(range(span["last"].year, span["first"].year - 1, -1))
 
 
 class Invoice(models.Model):

@@ -41,8 +41,7 @@ User = get_user_model()
 @billing_contact_required
 def invoice_list(request):
     invoices = Invoice.objects.for_organization(request.organization).published()
-    years = [day.year for day in invoices.dates("issued_on", "year", order="DESC")]
-    filters = InvoiceFilterForm(request.GET, years=years)
+    filters = InvoiceFilterForm(request.GET, years=invoices.issue_years())
     return render(
         request,
         "billing/invoice_list.html",
@@ -168,8 +167,7 @@ def invoice_link_pdf(request, token):
 
 def _staff_invoices(request):
     invoices = selectors.all_invoices()
-    years = [day.year for day in invoices.dates("issued_on", "year", order="DESC")]
-    filters = StaffInvoiceFilterForm(request.GET, years=years)
+    filters = StaffInvoiceFilterForm(request.GET, years=invoices.issue_years())
     return filters, filters.filter(invoices)
 
 

@@ -65,3 +65,18 @@ def benefits_of(organization):
         .filter(Q(tier__tier_benefits__track="") | Q(tier__tier_benefits__track=F("track")))
         .values_list("tier__tier_benefits__benefit__code", flat=True)
     )
+
+
+def request_benefits(request):
+    """benefits_of(request.organization), read once per request (menus on every page)."""
+    if not hasattr(request, "_benefit_codes"):
+        request._benefit_codes = benefits_of(getattr(request, "organization", None))
+    return request._benefit_codes
+
+
+def remember_request_benefits(request, statuses):
+    """A page that already computed the enrollments' benefit lines (the same rule as
+    benefits_of: scorecard.benefit_lines) hands them over instead of a second query."""
+    request._benefit_codes = {
+        line.benefit.code for status in statuses for line in status.active_benefits
+    }

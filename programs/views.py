@@ -3,6 +3,7 @@ record certifications, review meetings and evidence. Thin: services decide."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from accounts.middleware import ACTIVE_ORGANIZATION_SESSION_KEY
 from accounts.tenancy import get_for_organization
 from programs import catalog, services
 from programs.access import partner_admin_required, partner_required
+from programs.entitlements import remember_request_benefits
 from programs.forms import (
     AnswerForm,
     ApplicationForm,
@@ -29,6 +31,7 @@ from programs.models import (
     Application,
     Certification,
     Enrollment,
+    EnrollmentEvent,
     Evidence,
     Program,
     ReviewMeeting,
@@ -192,25 +195,36 @@ def partner_application(request, pk):
 @partner_required
 def partner_status(request):
     organization = request.organization
-    enrollments = Enrollment.objects.for_organization(organization).select_related(
-        "program", "tier", "organization", "agreement"
+    # The pending upgrade and the last five events of every enrollment: two queries
+    # whatever the number of enrollments.
+    enrollments = (
+        Enrollment.objects.for_organization(organization)
+        .select_related("program", "tier", "organization", "agreement")
+        .prefetch_related(
+            Prefetch(
+                "upgrade_requests",
+                UpgradeRequest.objects.filter(status="pending").select_related("to_tier"),
+                to_attr="pending_upgrades",
+            ),
+            Prefetch(
+                "events",
+                EnrollmentEvent.objects.select_related("from_tier", "to_tier", "actor")[:5],
+                to_attr="recent_events",
+            ),
+        )
     )
     statuses = enrollment_statuses(enrollments)
-    pending_upgrades = {
-        u.enrollment_id: u
-        for u in UpgradeRequest.objects.for_organization(organization).filter(status="pending")
-    }
-    recent = {}
-    for status in statuses:
-        recent[status.enrollment.pk] = list(
-            status.enrollment.events.select_related("from_tier", "to_tier", "actor")[:5]
-        )
+    remember_request_benefits(request, statuses)
     return render(
         request,
         "programs/status.html",
         {
             "statuses": [
-                (status, pending_upgrades.get(status.enrollment.pk), recent[status.enrollment.pk])
+                (
+                    status,
+                    next(iter(status.enrollment.pending_upgrades), None),
+                    status.enrollment.recent_events,
+                )
                 for status in statuses
             ],
             "applications": Application.objects.for_organization(organization)

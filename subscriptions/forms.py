@@ -206,8 +206,12 @@ class SubscriptionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
     status = django_filters.ChoiceFilter(choices=Subscription.Status.choices)
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all())
-    sold_by = django_filters.ModelChoiceFilter(
-        label="Partner", queryset=Organization.objects.filter(kind=Organization.Kind.PARTNER)
+    # A name to search for, not a list of every partner (thousands at scale).
+    sold_by = django_filters.CharFilter(
+        label="Partner",
+        field_name="sold_by__name",
+        lookup_expr="icontains",
+        help_text="Name contains",
     )
     ends_before = django_filters.DateFilter(
         label="Ending before", field_name="ends_on", lookup_expr="lt", widget=DATE_INPUT

@@ -156,6 +156,8 @@ class Subscription(models.Model):
     class Meta:
         ordering = ["-ends_on", "-id"]
         indexes = [
+            # The staff list in its default order, a page at a time.
+            models.Index(fields=["-ends_on", "-id"], name="subscription_latest_end"),
             models.Index(fields=["status", "ends_on"]),
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["sold_by", "status"]),

@@ -222,8 +222,9 @@ class QueueFilterForm(forms.Form):
     plan = forms.ModelChoiceField(
         queryset=Plan.objects.all(), required=False, empty_label="Any plan"
     )
-    organization = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="Any organization"
+    # A name to search for, not a list: thousands of organizations have open tickets.
+    organization = forms.CharField(
+        required=False, max_length=100, label="Organization", help_text="Name contains"
     )
     status = forms.ChoiceField(
         choices=[("", "Any open status")]
@@ -232,15 +233,16 @@ class QueueFilterForm(forms.Form):
     )
     assignee = EngineerChoiceField(queryset=None, required=False, empty_label="Anyone")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, engineers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import Organization
-
-        # Organizations that have tickets in the queue: one small query, whatever the size.
-        self.fields["organization"].queryset = Organization.objects.filter(
-            pk__in=Ticket.objects.active().held_by_vendor().values("organization")
-        ).order_by("name")
-        self.fields["assignee"].queryset = support_engineers()
+        assignee = self.fields["assignee"]
+        assignee.queryset = support_engineers()
+        if engineers is not None:
+            # The page lists the engineers already: the choices come from that list (the
+            # queryset still checks a submitted value).
+            assignee.choices = [("", assignee.empty_label)] + [
+                (engineer.pk, assignee.label_from_instance(engineer)) for engineer in engineers
+            ]
 
 
 class ShareForm(forms.Form):

@@ -24,10 +24,12 @@ REPOSITORY_HOST = "enterprise.opennebula.io"
 
 def kb_index(request):
     organization = getattr(request, "organization", None)
-    articles = knowledge.readable_articles(request.user, organization)
-    categories = ArticleCategory.objects.annotate(
-        readable=Count("articles", filter=Q(articles__in=articles))
-    ).filter(readable__gt=0)
+    audiences = knowledge.audiences_for(request.user, organization)
+    articles = Article.objects.for_audiences(audiences)
+    # Counted on the join itself: an `articles__in=<subquery>` filter reads every article.
+    categories = ArticleCategory.objects.filter(
+        articles__is_published=True, articles__audience__in=audiences
+    ).annotate(readable=Count("articles"))
     category = None
     if slug := request.GET.get("category"):
         category = ArticleCategory.objects.filter(slug=slug).first()
@@ -43,7 +45,7 @@ def kb_index(request):
             "categories": categories,
             "category": category,
             "query": query,
-            "audiences": knowledge.audiences_for(request.user, organization),
+            "audiences": audiences,
         },
     )
 

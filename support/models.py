@@ -7,6 +7,7 @@ from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -240,8 +241,21 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["organization", "-updated_at"]),
             models.Index(fields=["opened_by", "-updated_at"]),
-            # The triage queue: active tickets OpenNebula holds, by time to breach.
-            models.Index(fields=["status", "level", "sla_due_at"]),
+            # Active tickets are a few thousand of millions: partial indexes hold only them.
+            # An organization's open tickets (ticket list, dashboard), newest first.
+            models.Index(
+                fields=["organization", "-updated_at"],
+                condition=Q(status__in=["new", "open", "waiting"]),
+                name="ticket_active_by_organization",
+            ),
+            # The triage queue: active tickets OpenNebula holds, by time to breach; the
+            # included columns answer the queue's counts from the index alone.
+            models.Index(
+                fields=["sla_due_at", "created_at", "id"],
+                include=["assignee", "status", "severity", "organization"],
+                condition=Q(status__in=["new", "open", "waiting"], level__in=["direct", "l3"]),
+                name="ticket_triage_queue",
+            ),
             models.Index(fields=["assignee", "status", "sla_due_at"]),
             models.Index(fields=["severity", "status"]),
             models.Index(fields=["status", "resolved_at"]),
@@ -485,6 +499,11 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Title (weight A), summary and body (B) as PostgreSQL's tsvector, written by a
+    # trigger on every insert and update (migration 0005) and GIN-indexed: the search
+    # filters and ranks on it instead of parsing every matching article's text per query.
+    # Unused (null) on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -17,7 +17,7 @@ class TicketQuerySet(TenantQuerySet):
         - A Solution Provider's main and technical contacts, acting for the SP:
           also their end customers' support tickets.
         """
-        from accounts.models import Membership
+        from accounts.models import Membership, Organization
         from support.models import TicketUserObjectPermission
 
         if user.is_authenticated and user.is_vendor_staff:
@@ -41,7 +41,15 @@ class TicketQuerySet(TenantQuerySet):
         if organization.is_partner and (
             membership.is_main_contact or membership.is_technical_contact
         ):
-            visible |= Q(organization__managed_by=organization, kind=self.model.Kind.SUPPORT)
+            # The end customers by id: PostgreSQL then reads each one's tickets from
+            # its index; `organization__managed_by` joins and scans every active ticket.
+            end_customers = list(
+                Organization.objects.filter(managed_by=organization)
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+            if end_customers:
+                visible |= Q(organization__in=end_customers, kind=self.model.Kind.SUPPORT)
         return self.filter(visible)
 
     def active(self):
@@ -89,18 +97,14 @@ class ArticleQuerySet(models.QuerySet):
         if not text:
             return self
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+            from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            # The same expression as the GIN index of migration 0003, so the index serves it.
-            document = SearchVector("title", "summary", "body", config="english")
+            # The stored, weighted document (Article.search_document): the GIN index
+            # finds the matches and the rank reads the stored vectors.
             query = SearchQuery(text, config="english", search_type="websearch")
-            weighted = SearchVector("title", weight="A", config="english") + SearchVector(
-                "summary", "body", weight="B", config="english"
-            )
             return (
-                self.annotate(document=document)
-                .filter(document=query)
-                .annotate(rank=SearchRank(weighted, query))
+                self.filter(search_document=query)
+                .annotate(rank=SearchRank(F("search_document"), query))
                 .order_by("-rank", "title")
             )
         words = text.split()

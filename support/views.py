@@ -84,7 +84,7 @@ def ticket_list(request):
     tickets = (
         Ticket.objects.visible_to(request.user, request.organization, request.membership)
         .filter(LIST_FILTERS[state][1])
-        .select_related("organization", "opened_by", "assignee")
+        .select_related("organization__managed_by", "opened_by", "assignee")
         .order_by("-updated_at", "-id")
     )
     query = request.GET.get("q", "").strip()

@@ -4,21 +4,14 @@ from django.utils import timezone
 
 from benefits.access import FEATURES
 from benefits.models import DealRegistration, Lead, LeadOffer, NFRRequest, Referral
-from programs.entitlements import benefits_of
+from programs.entitlements import request_benefits
 
 register = template.Library()
 
 
 def partner_benefits(request):
     """The benefit codes of the active partner organization, read once per request."""
-    if not hasattr(request, "_partner_benefits"):
-        organization = getattr(request, "organization", None)
-        request._partner_benefits = (
-            benefits_of(organization) & set(FEATURES)
-            if organization is not None and organization.is_partner
-            else set()
-        )
-    return request._partner_benefits
+    return request_benefits(request) & set(FEATURES)
 
 
 @register.simple_tag(takes_context=True)

@@ -132,3 +132,13 @@ def test_a_credit_note_is_listed_and_linked_from_its_invoice(client, globex_invo
     detail = client.get(globex_invoice.get_absolute_url()).content.decode()
     assert note.number in detail
     assert Invoice.objects.get(pk=note.pk).get_absolute_url() in detail
+
+
+def test_the_year_filter_offers_every_year_from_the_first_invoice_to_the_last(
+    client, globex, globex_main
+):
+    billing.issued(globex, issued_on=date(2024, 4, 1))
+    billing.issued(globex, issued_on=date(2026, 4, 1))
+    client.force_login(globex_main)
+    years = client.get(LIST).context["filters"].fields["year"].choices
+    assert [value for value, _ in years] == ["", 2026, 2025, 2024]

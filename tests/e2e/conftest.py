@@ -12,6 +12,7 @@ from io import StringIO
 import pyotp
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.accounts.mfa import DEMO_TOTP_SECRET
 
@@ -20,6 +21,9 @@ from tests.accounts.mfa import DEMO_TOTP_SECRET
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DEMO_PASSWORD = "demo-pass-2026"
+# Generous: CI shares two cores with the browser, the live server and PostgreSQL.
+BROWSER_TIMEOUT_MS = 30_000
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):
@@ -38,7 +42,7 @@ def demo(django_db_serialized_rollback):
 @pytest.fixture
 def page(browser, live_server, demo):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -47,7 +51,7 @@ def page(browser, live_server, demo):
 @pytest.fixture
 def phone_page(browser, live_server, demo):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import services
-from programs.models import Enrollment
+from programs.models import Enrollment, UpgradeRequest
 from tests import factories
 from tests.programs import builders
 
@@ -123,3 +123,20 @@ def test_the_status_page_has_a_fixed_query_budget(
         services.reinstate(enrollment, actor=partner_manager, reason="r")
     with django_assert_max_num_queries(budget):
         client.get(reverse("partner_status"))
+
+
+def test_the_status_page_costs_the_same_for_two_enrollments_and_a_pending_upgrade(
+    client, acme, acme_main, django_assert_max_num_queries
+):
+    builders.enrollment(acme)
+    client.force_login(acme_main)
+    client.get(reverse("partner_status"))  # the first page of a session saves it
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("partner_status"))
+    standard = builders.enrollment(acme, "reseller", track="")
+    UpgradeRequest.objects.create(
+        enrollment=standard, to_tier=builders.tier("reseller", "strategic"), requested_by=acme_main
+    )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("partner_status")).content.decode()
+    assert "You asked for Strategic" in page

@@ -96,6 +96,27 @@ def test_full_text_search_ranks_and_stems_on_postgresql(client, db):
     assert titles(response) == ["Troubleshooting live migration", "Upgrading"]
 
 
+@pytest.mark.postgres
+def test_the_stored_search_document_follows_every_edit(client, db):
+    page = article("public", title="Sunstone", body="Web interface.")
+    assert titles(client.get(reverse("kb_index"), {"q": "firewall"})) == []
+    page.body = "Open the firewall for the web interface."
+    page.save()
+    Article.objects.filter(pk=page.pk).update(summary="Ports and proxies")  # no save()
+    assert titles(client.get(reverse("kb_index"), {"q": "firewall"})) == ["Sunstone"]
+    assert titles(client.get(reverse("kb_index"), {"q": "proxy"})) == ["Sunstone"]
+
+
+@pytest.mark.postgres
+def test_the_title_outranks_the_body(client, db):
+    article("public", title="Networking", body="Tune the firewall rules.")
+    article("public", title="Firewall", body="Rules.")
+    assert titles(client.get(reverse("kb_index"), {"q": "firewall"})) == [
+        "Firewall",
+        "Networking",
+    ]
+
+
 def test_the_simpler_search_matches_every_word(client, db, monkeypatch):
     article("public", title="Troubleshooting live migration", body="Ports and CPU models.")
     article("public", title="Upgrading", body="Before a migration, read the notes.")
@@ -153,3 +174,17 @@ def test_staff_without_the_article_permission_do_not_write(client, vendor):
     billing = factories.staff_member(vendor, "billing@opennebula.example", "Billing")
     client.force_login(billing)
     assert client.get(reverse("kb_article_new")).status_code == 404
+
+
+def test_each_category_counts_only_the_articles_the_reader_may_read(
+    client, db, django_assert_max_num_queries
+):
+    from support.models import ArticleCategory
+
+    partners = ArticleCategory.objects.create(slug="partners", name="For partners")
+    article("public", title="Public one")
+    article("public", title="Draft", published=False)
+    article("partners", title="Partners only", category=partners)
+    with django_assert_max_num_queries(3):
+        categories = client.get(reverse("kb_index")).context["categories"]
+        assert [(c.slug, c.readable) for c in categories] == [("operations", 1)]

@@ -6,6 +6,7 @@ from accounts.models import AuditEvent, Notification
 from support import services
 from support.models import Ticket
 from tests import factories
+from tests.support import factories as support_factories
 from tests.support.conftest import act_for
 from tests.support.factories import open_ticket
 
@@ -141,3 +142,25 @@ def test_another_organizations_ticket_is_a_404(client, globex_ticket, initech_ma
         Ticket.objects.visible_to(initech_main, initech_main.memberships.get().organization).count()
         == 0
     )
+
+
+def test_an_sps_ticket_list_costs_the_same_for_one_or_many_end_customers(
+    client, acme, acme_engineer, umbrella_ticket, django_assert_max_num_queries
+):
+    client.force_login(acme_engineer)
+    act_for(client, acme)
+    client.get(reverse("ticket_list"))  # the first page of a session saves it
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("ticket_list"))
+    for n in range(15):
+        customer = factories.OrganizationFactory(name=f"End customer {n}", managed_by=acme)
+        factories.member(customer, "l2@acme.example", "technical_contact")
+        support_factories.open_ticket(
+            acme_engineer,
+            customer,
+            support_factories.live_subscription(customer, sold_by=acme),
+            subject=f"Down {n}",
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("ticket_list"))
+    assert page.context["tickets"].paginator.count == 16
