@@ -67,3 +67,9 @@ def log_in(page, email, password=DEMO_PASSWORD):
         page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/dashboard/")
     return page
+
+
+def scroll_width(page):
+    """The page's width in CSS pixels, once the current navigation has loaded."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")

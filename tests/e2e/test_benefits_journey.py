@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, scroll_width
 from tests.programs import builders
 
 
@@ -101,5 +101,5 @@ def test_the_benefit_pages_hold_at_phone_width(phone_page, email, paths):
     log_in(phone_page, email)
     for path in paths:
         phone_page.goto(path)
-        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        width = scroll_width(phone_page)
         assert width <= 390, f"{path} is {width}px wide at a 390px viewport"

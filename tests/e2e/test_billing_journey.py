@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from subscriptions.models import Subscription
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, scroll_width
 
 
 def log_out(page):
@@ -79,6 +79,7 @@ def test_the_billing_portal_works_at_phone_width(phone_page):
     for url in ["/billing/", phone_page.get_by_role("link", name=re.compile(r"US-"))]:
         if not isinstance(url, str):
             url.first.click()
-        width = phone_page.evaluate("document.documentElement.scrollWidth")
+            phone_page.wait_for_url(re.compile(r"/billing/invoices/\d+/"))
+        width = scroll_width(phone_page)
         assert width <= 390, f"{phone_page.url} is {width}px wide at a 390px viewport"
     phone_page.screenshot(path="var/phone-billing-invoice.png", full_page=True)

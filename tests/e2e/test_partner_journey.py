@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from accounts.models import Notification
-from tests.e2e.conftest import DEMO_PASSWORD, log_in
+from tests.e2e.conftest import DEMO_PASSWORD, log_in, scroll_width
 
 
 def log_out(page):
@@ -151,6 +151,6 @@ def test_staff_downgrade_a_strategic_partner_which_then_sees_standard(page):
 def test_the_scorecard_holds_at_phone_width(phone_page):
     log_in(phone_page, "main@acme.example")
     phone_page.goto("/partner/program/")
-    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    width = scroll_width(phone_page)
     assert width <= 390, f"page is {width}px wide at a 390px viewport"
     phone_page.screenshot(path="var/phone-partner-status.png", full_page=True)

@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, scroll_width
 
 
 def test_a_customer_logs_in_switches_organization_and_logs_out(page):
@@ -37,7 +37,7 @@ def test_a_technical_contact_is_not_offered_the_people_page(page):
 
 def test_the_dashboard_works_at_phone_width(phone_page):
     log_in(phone_page, "main@globex.example")
-    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    width = scroll_width(phone_page)
     assert width <= 390, f"page is {width}px wide at a 390px viewport"
     expect(phone_page.get_by_role("link", name="People", exact=True)).to_be_visible()
     phone_page.screenshot(path="var/phone-dashboard.png", full_page=True)

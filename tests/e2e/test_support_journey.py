@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, scroll_width
 
 NOTE = "INTERNAL-ONLY-e2e: the customer's firewall script is ours, do not share"
 REPLY = "We restarted oned with the fixed configuration: please try again."
@@ -87,11 +87,12 @@ def test_support_pages_fit_a_phone(phone_page):
     log_in(phone_page, "tech1@globex.example")
     for path in ["/tickets/", "/tickets/new/", "/kb/", "/downloads/"]:
         phone_page.goto(path)
-        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        width = scroll_width(phone_page)
         assert width <= 390, f"{path} is {width}px wide at a 390px viewport"
     phone_page.goto("/tickets/")
     phone_page.get_by_role("link", name=re.compile("Live migration fails")).click()
-    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    phone_page.wait_for_url(re.compile(r"/tickets/\d+/$"))
+    width = scroll_width(phone_page)
     assert width <= 390, f"the ticket page is {width}px wide"
     phone_page.screenshot(path="var/phone-ticket.png", full_page=True)
 
@@ -110,6 +111,6 @@ def test_the_triage_queue_and_knowledge_base_for_staff(page):
 def test_the_triage_queue_fits_a_phone(phone_page):
     log_in(phone_page, "support@opennebula.example")
     phone_page.goto("/staff/support/queue/?view=all")
-    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    width = scroll_width(phone_page)
     assert width <= 390, f"the queue is {width}px wide at a 390px viewport"
     phone_page.screenshot(path="var/phone-queue.png", full_page=True)
