@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.http import Http404
 
-from accounts.access import organization_required, staff_required
+from accounts.access import organization_required, staff_permission_required
 
 MANAGE_INVOICES = "billing.manage_invoices"
 
@@ -32,12 +32,5 @@ def billing_contact_required(view):
     return wrapped
 
 
-def billing_staff_required(view):
-    @staff_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not manages_invoices(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Billing staff pages: vendor staff holding the Billing group's permission.
+billing_staff_required = staff_permission_required(MANAGE_INVOICES)

@@ -21,7 +21,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 @admin.register(PartnerDiscount)
 class PartnerDiscountAdmin(admin.ModelAdmin):
     list_display = ["partner", "percent", "note"]
-    autocomplete_fields = ["partner"]
+    raw_id_fields = ["partner"]
     search_fields = ["partner__name"]
 
 

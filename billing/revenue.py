@@ -5,7 +5,7 @@ invoices whose `partner` is it (whoever was billed: the partner itself for
 Reseller and Solution Provider sales, the customer for referrals and
 integrators), paid within the trailing 12 months ending on `as_of`, before
 tax and net of credit notes, in US dollars at the rate stored on each invoice
-when it was issued.
+when it was issued. Invoices of NFR (not-for-resale) subscriptions never count.
 """
 
 from datetime import date, timedelta
@@ -51,6 +51,8 @@ def partner_annual_revenues(partner_ids, *, as_of=None) -> dict[int, Decimal]:
             paid_on__gte=first_day,
             paid_on__lte=last_day,
         )
+        # Not-for-resale subscriptions are free demonstrations: never revenue (issue 7).
+        .exclude(subscription__is_nfr=True)
         .values("partner_id")
         .annotate(revenue=Sum(usd))
         .order_by()

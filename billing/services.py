@@ -116,14 +116,26 @@ def reminder_stage(due_on, today):
 # --- Drafts -------------------------------------------------------------------
 
 
+def volume_discount_percent(partner):
+    """The volume discount band a Strategic partner has reached (issue 7; 0 otherwise)."""
+    from benefits.volume import volume_discount_percent as band_percent
+
+    return band_percent(partner)
+
+
 @transaction.atomic
-def create_subscription_invoice(subscription, *, actor, reason):
+def create_subscription_invoice(
+    subscription, *, actor, reason, registration_discount_percent=Decimal(0)
+):
     """The draft invoice for a subscription term (new or renewal), or an empty adjustment draft.
 
     A subscription sold through a Reseller or Solution Provider is invoiced to
-    that partner with its configured discount; otherwise to the customer.
-    Asking twice for the same term returns the first draft (or issued invoice).
-    No permission of its own: it follows the order form or renewal that was checked.
+    that partner with its configured discount plus its volume discount band;
+    otherwise to the customer. A new term from an approved deal registration
+    also gets the registration's discount. Asking twice for the same term
+    returns the first draft (or issued invoice). No permission of its own: it
+    follows the order form or renewal that was checked. NFR subscriptions are
+    free and never invoiced.
     """
     reason = Invoice.Reason(reason)
     if reason == Invoice.Reason.CREDIT:
@@ -133,6 +145,8 @@ def create_subscription_invoice(subscription, *, actor, reason):
         .select_related("plan", "organization", "sold_by")
         .get(pk=subscription.pk)
     )
+    if subscription.is_nfr:
+        raise DomainError("NFR subscriptions are free: they are never invoiced.")
     if reason != Invoice.Reason.ADJUSTMENT:
         existing = (
             Invoice.objects.invoices()
@@ -161,14 +175,25 @@ def create_subscription_invoice(subscription, *, actor, reason):
     )
     if reason != Invoice.Reason.ADJUSTMENT:
         years = term_years(subscription.starts_on, subscription.ends_on)
+        discounts = term_discounts(
+            subscription.sold_by if resold else None,
+            registration=registration_discount_percent if reason == Invoice.Reason.NEW_TERM else 0,
+        )
         _create_line(
             invoice,
             subscription=subscription,
             description=_term_description(subscription, reason, years, resold),
             quantity=Decimal(subscription.servers),
             unit_price=to_cents(plan.annual_price_per_server * years),
-            discount_percent=partner_discount_percent(subscription.sold_by) if resold else 0,
+            discount_percent=min(sum(discounts.values(), Decimal(0)), Decimal(100)),
         )
+        if len([p for p in discounts.values() if p]) > 1:
+            invoice.notes = "Discount: " + ", ".join(
+                f"{label} {percent.normalize():f}%"
+                for label, percent in discounts.items()
+                if percent
+            )
+            invoice.save(update_fields=["notes"])
     _recompute_totals(invoice)
     audit(
         actor,
@@ -180,6 +205,19 @@ def create_subscription_invoice(subscription, *, actor, reason):
         currency=invoice.currency,
     )
     return invoice
+
+
+def term_discounts(reseller, *, registration=Decimal(0)):
+    """The discounts (%) of a term's line, by name; they add up (capped at 100%).
+
+    `reseller` is the partner billed for a Reseller or Solution Provider sale (its
+    configured discount and its volume band), or None when the customer is billed.
+    """
+    return {
+        "partner": partner_discount_percent(reseller) if reseller else Decimal(0),
+        "volume": volume_discount_percent(reseller) if reseller else Decimal(0),
+        "deal registration": Decimal(registration),
+    }
 
 
 def _term_description(subscription, reason, years, resold):
@@ -443,11 +481,15 @@ def credit_invoice(invoice, *, actor, reason, amount=None):
     invoice.amount_credited += note.total
     invoice.credited_subtotal += note.subtotal
     fields = ["amount_credited", "credited_subtotal"]
-    if invoice.is_unpaid and invoice.amount_due <= 0:
+    became_paid = invoice.is_unpaid and invoice.amount_due <= 0
+    if became_paid:
         invoice.status = Invoice.Status.PAID
         invoice.paid_on = today
         fields += ["status", "paid_on"]
     invoice.save(update_fields=fields)
+    _record_commission(note)  # reverses the commission of a paid referred sale, if any
+    if became_paid:
+        _record_commission(invoice)
     audit(
         actor,
         "invoice.credited",
@@ -496,6 +538,8 @@ def record_payment(invoice, *, actor, amount, method, reference="", received_on=
         invoice.paid_on = invoice.payments.aggregate(last=Max("received_on"))["last"]
         fields += ["status", "paid_on"]
     invoice.save(update_fields=fields)
+    if invoice.status == Invoice.Status.PAID:
+        _record_commission(invoice)
     audit(
         actor,
         "invoice.payment_recorded",
@@ -619,6 +663,14 @@ def create_account_from_invoice_link(user, password, *, invoice):
 
 
 # --- Helpers ------------------------------------------------------------------------
+
+
+def _record_commission(invoice):
+    """A referred sale's commission accrues when its invoice is paid, and is reversed by
+    a credit note (issue 7); the benefits app decides whether there is one."""
+    from benefits.services import record_commission
+
+    record_commission(invoice)
 
 
 def _locked(invoice):

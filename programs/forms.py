@@ -157,12 +157,14 @@ class AskInformationForm(Labelled, forms.Form):
         max_length=5000,
         help_text="Emailed to the applicant's Main Contact, who answers in the portal.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Hidden and repeated in several forms on one page: no id (ids must be unique).
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": False}))
 
 
 class ApproveForm(Labelled, forms.Form):
     tier = forms.ModelChoiceField(queryset=Tier.objects.none(), label="Approve at tier")
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Hidden and repeated in several forms on one page: no id (ids must be unique).
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": False}))
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,7 +182,8 @@ class RejectForm(Labelled, forms.Form):
         max_length=5000,
         help_text="Emailed to the applicant.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Hidden and repeated in several forms on one page: no id (ids must be unique).
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": False}))
 
 
 class ReasonForm(Labelled, forms.Form):

@@ -236,7 +236,12 @@ def _gather_subscriptions(facts, ids):
     would make PostgreSQL read every active subscription."""
     from subscriptions.models import Subscription
 
-    active = Subscription.objects.filter(status=Subscription.Status.ACTIVE).order_by()
+    # A free NFR demonstration subscription is not the use or resale of one.
+    active = (
+        Subscription.objects.filter(status=Subscription.Status.ACTIVE)
+        .exclude(is_nfr=True)
+        .order_by()
+    )
     columns = ("pk", "organization_id", "sold_by_id", "organization__managed_by_id")
     rows = (
         active.filter(organization_id__in=ids)

@@ -38,6 +38,8 @@ ROLES = [
     Role("anonymous"),
     Role("staff", "admin@opennebula.example"),
     Role("partner-main", "main@acme.example"),
+    # A Standard reseller: referrals and commission statements (issue 7).
+    Role("partner-reseller", "main@northwind.example"),
     Role("partner-main-for-customer", "main@acme.example", organization="Umbrella Labs"),
     Role("customer-main", "main@globex.example"),
     Role("technical-contact", "tech1@globex.example"),

@@ -5,7 +5,7 @@ import secrets
 from datetime import date
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -143,6 +143,9 @@ class Subscription(models.Model):
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewal"
     )
+    # Not for resale (guide: NFR subscriptions): a partner's free demonstration
+    # subscription. Never invoiced, never revenue (billing.revenue).
+    is_nfr = models.BooleanField("not for resale (NFR)", default=False)
     # The last renewal-notice window (days) notified, so the daily scan reads only
     # what is newly due; the notice's unique key is what guarantees "once".
     renewal_notice_window = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -225,6 +228,15 @@ class OrderForm(models.Model):
     main_contact_name = models.CharField(max_length=150)
     main_contact_email = models.EmailField()
     technical_contacts = models.JSONField(default=list, blank=True)
+    # An approved deal registration's extra discount on the first term's invoice (issue 7).
+    registration_discount_percent = models.DecimalField(
+        "deal registration discount (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    is_nfr = models.BooleanField("not for resale (NFR)", default=False)
     subscription = models.OneToOneField(
         Subscription, null=True, blank=True, on_delete=models.PROTECT, related_name="order_form"
     )

@@ -53,9 +53,24 @@ class InvalidTransition(SubscriptionError):
 # --- Order forms -----------------------------------------------------------------
 
 
-def validate_order(*, plan, starts_on, ends_on, channel, sold_by, technical_contacts):
+def validate_order(
+    *,
+    plan,
+    starts_on,
+    ends_on,
+    channel,
+    sold_by,
+    technical_contacts,
+    is_nfr=False,
+    registration_discount_percent=0,
+):
     """The rules of an order form, whoever enters it. Returns field -> message."""
     errors = {}
+    if is_nfr and (channel != SalesChannel.DIRECT or registration_discount_percent):
+        # NFR subscriptions are the partner's own, free: nobody sold them.
+        errors["channel"] = "An NFR subscription is the partner's own: a direct, free order."
+    if not 0 <= registration_discount_percent <= 100:
+        errors["registration_discount_percent"] = "A discount is between 0% and 100%."
     if not plan.is_active:
         errors["plan"] = "This plan is no longer sold."
     if starts_on and ends_on and ends_on <= starts_on:
@@ -95,6 +110,8 @@ def process_order_form(*, actor, organization=None, **order):
         channel=order["channel"],
         sold_by=order.get("sold_by"),
         technical_contacts=order.get("technical_contacts", []),
+        is_nfr=order.get("is_nfr", False),
+        registration_discount_percent=order.get("registration_discount_percent", 0),
     )
     if organization is None and not order.get("customer_name"):
         errors["customer_name"] = "Name the new customer, or choose an existing one."
@@ -131,6 +148,8 @@ def _process(*, actor, organization, order):
         main_contact_name=order["main_contact_name"],
         main_contact_email=order["main_contact_email"].lower(),
         technical_contacts=technical_contacts,
+        registration_discount_percent=order.get("registration_discount_percent", 0),
+        is_nfr=order.get("is_nfr", False),
         processed_by=actor,
     )
     if organization is None:
@@ -146,9 +165,17 @@ def _process(*, actor, organization, order):
             actor=actor,
         )
     subscription = _create_subscription(organization, order, actor=actor)
-    # The draft of the term's invoice, for billing staff to issue (billing issue #4).
-    invoice = billing.create_subscription_invoice(
-        subscription, actor=actor, reason=Invoice.Reason.NEW_TERM
+    # The draft of the term's invoice, for billing staff to issue (billing issue #4);
+    # an NFR subscription is free and never invoiced.
+    invoice = (
+        None
+        if subscription.is_nfr
+        else billing.create_subscription_invoice(
+            subscription,
+            actor=actor,
+            reason=Invoice.Reason.NEW_TERM,
+            registration_discount_percent=order.get("registration_discount_percent", 0),
+        )
     )
     order_form.organization = organization
     order_form.subscription = subscription
@@ -193,6 +220,7 @@ def _create_subscription(organization, order, *, actor):
         payment_method=order["payment_method"],
         channel=order["channel"],
         sold_by=order.get("sold_by"),
+        is_nfr=order.get("is_nfr", False),
         status=(
             Subscription.Status.ACTIVE
             if order["starts_on"] <= today < order["ends_on"]
@@ -207,6 +235,7 @@ def _create_subscription(organization, order, *, actor):
         servers=subscription.servers,
         status=subscription.status,
         term=f"{subscription.starts_on}..{subscription.ends_on}",
+        nfr=subscription.is_nfr,
     )
     return subscription
 
@@ -269,6 +298,7 @@ def subscription_context(subscription):
         "purchase_order": subscription.purchase_order,
         "subscription_path": reverse("subscription_detail", args=[subscription.pk]),
         "sold_by": subscription.sold_by.name if subscription.sold_by_id else "",
+        "nfr": subscription.is_nfr,
     }
 
 
@@ -378,6 +408,7 @@ def renew_subscription(subscription, *, actor, ends_on, servers=None, plan=None)
         payment_method=subscription.payment_method,
         channel=subscription.channel,
         sold_by=subscription.sold_by,
+        is_nfr=subscription.is_nfr,
         previous=subscription,
         status=(
             Subscription.Status.ACTIVE
@@ -387,7 +418,8 @@ def renew_subscription(subscription, *, actor, ends_on, servers=None, plan=None)
     )
     if successor.status == Subscription.Status.ACTIVE:
         _carry_deployments_over(successor, actor=actor)
-    billing.create_subscription_invoice(successor, actor=actor, reason=Invoice.Reason.RENEWAL)
+    if not successor.is_nfr:
+        billing.create_subscription_invoice(successor, actor=actor, reason=Invoice.Reason.RENEWAL)
     audit(
         actor,
         "subscription.created",

@@ -147,7 +147,7 @@ def test_an_unknown_invitation_token_is_a_404(client, db):
 
 # --- Every tenant-data model leads to its organization --------------------------
 
-PROJECT_APPS = ["accounts", "programs", "subscriptions", "billing", "support"]
+PROJECT_APPS = ["accounts", "programs", "subscriptions", "billing", "support", "benefits"]
 
 # Models that are not one tenant's data, each with the reason.
 NOT_TENANT_DATA = {
@@ -174,6 +174,9 @@ NOT_TENANT_DATA = {
     "support.Holiday": "vendor data (a business calendar's days off)",
     "support.ArticleCategory": "vendor catalog of the knowledge base",
     "support.Article": "vendor content; who reads it is decided by audience (tested apart)",
+    "benefits.Lead": "vendor data: a prospect in OpenNebula's pool; a partner sees it only "
+    "through its own LeadOffer",
+    "benefits.NewsItem": "vendor content; who reads it is decided by tier (tested apart)",
 }
 
 

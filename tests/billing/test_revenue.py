@@ -97,3 +97,14 @@ def test_several_partners_in_one_query(globex, acme, django_assert_num_queries):
 @pytest.mark.parametrize("as_of", [date(2024, 2, 29)])
 def test_a_leap_day_has_a_trailing_year_too(acme, as_of):
     assert partner_annual_revenue(acme, as_of=as_of) == 0
+
+
+def test_invoices_of_nfr_subscriptions_never_count(globex, acme):
+    """Not-for-resale subscriptions are free demonstrations (issue 7): even an invoice that
+    reached one (say, before staff marked it NFR) is not revenue."""
+    from subscriptions.models import Subscription
+
+    counted = paid_sale(globex, acme, paid_on=date(2026, 3, 1), servers=2)
+    demo = paid_sale(globex, acme, paid_on=date(2026, 3, 1), servers=7)
+    Subscription.objects.filter(pk=demo.subscription_id).update(is_nfr=True)
+    assert partner_annual_revenue(acme, as_of=AS_OF) == counted.subtotal == Decimal("2000.00")

@@ -19,7 +19,7 @@ from guardian.shortcuts import assign_perm
 from accounts.models import Membership, Organization, Role
 
 DEMO_PASSWORD = "demo-pass-2026"
-DEMO_APPS = ["subscriptions", "billing", "programs", "support"]
+DEMO_APPS = ["subscriptions", "billing", "programs", "benefits", "support"]
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 User = get_user_model()
