@@ -211,7 +211,9 @@ def partner_status(request):
         .prefetch_related(
             Prefetch(
                 "events",
-                EnrollmentEvent.objects.select_related("from_tier", "to_tier", "actor")[:5],
+                EnrollmentEvent.objects.for_organization(organization).select_related(
+                    "from_tier", "to_tier", "actor"
+                )[:5],
                 to_attr="recent_events",
             ),
         )
