@@ -69,11 +69,11 @@ def seed(ctx):
     books = _Books(ctx, first_id=ctx.reserve_ids(Invoice, len(drafts)))
     for offset, draft in enumerate(drafts):
         books.enter(books.first_id + offset, draft)
-    _switch_line_trigger("DISABLE")
+    _switch_line_trigger("off")
     ctx.copy(Invoice, INVOICE_FIELDS, books.invoices)
     ctx.copy(InvoiceLine, LINE_FIELDS, books.lines)
     ctx.copy(Payment, PAYMENT_FIELDS, books.payments)
-    _switch_line_trigger("ENABLE")
+    _switch_line_trigger("on")
     _move_sequences(books.sequences)
     rendered = _render_latest_pdfs(ctx)
     ctx.say(
@@ -234,15 +234,19 @@ class _Books:
         return received
 
 
-def _switch_line_trigger(action):
+LINE_TRIGGER = {
+    "off": "ALTER TABLE billing_invoiceline DISABLE TRIGGER billing_invoice_line_frozen",
+    "on": "ALTER TABLE billing_invoiceline ENABLE TRIGGER billing_invoice_line_frozen",
+}
+
+
+def _switch_line_trigger(state):
     """Switch the frozen-lines trigger off or on again, in this transaction only."""
     with connection.cursor() as cursor:
         # PostgreSQL alters no table with trigger events pending: the deferred foreign-key
         # checks of the rows written so far in this transaction run now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            f"ALTER TABLE billing_invoiceline {action} TRIGGER billing_invoice_line_frozen"
-        )
+        cursor.execute(LINE_TRIGGER[state])
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 

@@ -3,7 +3,7 @@ record certifications, review meetings and evidence. Thin: services decide."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -195,20 +195,26 @@ def partner_application(request, pk):
 @partner_required
 def partner_status(request):
     organization = request.organization
-    # The pending upgrade and the last five events of every enrollment: two queries
-    # whatever the number of enrollments.
+    # Whatever the number of enrollments: the pending upgrade (at most one, a constraint)
+    # read with each enrollment, the last five events of all of them in one query.
+    pending = FilteredRelation(
+        "upgrade_requests",
+        condition=Q(upgrade_requests__status=UpgradeRequest.Status.PENDING),
+    )
     enrollments = (
         Enrollment.objects.for_organization(organization)
         .select_related("program", "tier", "organization", "agreement")
+        .annotate(pending_upgrade=pending)
+        .annotate(
+            upgrade_tier_name=F("pending_upgrade__to_tier__name"),
+            upgrade_requested_at=F("pending_upgrade__requested_at"),
+        )
         .prefetch_related(
             Prefetch(
-                "upgrade_requests",
-                UpgradeRequest.objects.filter(status="pending").select_related("to_tier"),
-                to_attr="pending_upgrades",
-            ),
-            Prefetch(
                 "events",
-                EnrollmentEvent.objects.select_related("from_tier", "to_tier", "actor")[:5],
+                EnrollmentEvent.objects.for_organization(organization).select_related(
+                    "from_tier", "to_tier", "actor"
+                )[:5],
                 to_attr="recent_events",
             ),
         )
@@ -219,14 +225,7 @@ def partner_status(request):
         request,
         "programs/status.html",
         {
-            "statuses": [
-                (
-                    status,
-                    next(iter(status.enrollment.pending_upgrades), None),
-                    status.enrollment.recent_events,
-                )
-                for status in statuses
-            ],
+            "statuses": [(status, status.enrollment.recent_events) for status in statuses],
             "applications": Application.objects.for_organization(organization)
             .exclude(status=Application.Status.APPROVED)
             .select_related("program")

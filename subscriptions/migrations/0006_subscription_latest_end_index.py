@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_invitation_full_name'),
-        ('subscriptions', '0004_staff_permissions'),
+        ('subscriptions', '0005_nfr_and_deal_registration_discount'),
     ]
 
     operations = [
