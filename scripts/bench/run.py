@@ -452,7 +452,12 @@ def write_report(args, results, commands, load):
             lines.append(
                 f"| {c['label']} (`{c['command']}`) | {c['budget']} | {c['load']:.2f} | {result} |"
             )
-    lines += ["", f"Raw results: `docs/benchmarks/{raw_name}`.", ""]
+    lines += [
+        "",
+        f"Raw results: `docs/benchmarks/{raw_name}`. What was changed for these budgets, and "
+        "why the misses remain: [`performance.md`](performance.md).",
+        "",
+    ]
     (ROOT / "docs/benchmarks.md").write_text("\n".join(lines))
     print(f"Wrote docs/benchmarks.md ({len(results)} rows)")
 
