@@ -8,20 +8,27 @@ one scorecard page does.
 """
 
 import calendar
+import functools
+import threading
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from programs.models import (
+    Benefit,
     Certification,
     Enrollment,
     Evidence,
+    Program,
     Requirement,
     ReviewMeeting,
     Tier,
@@ -145,29 +152,7 @@ def gather_facts(organization_ids, *, as_of=None, with_revenue=True):
     if not ids:
         return facts
 
-    later = as_of + timedelta(days=EXPIRY_WARNING_DAYS)
-    records = {}
-    for kind in Certification.Kind.values:
-        current = Certification.objects.filter(kind=kind, expires_on__gte=as_of)
-        verified = current.filter(status=Certification.Status.VERIFIED)
-        records[f"{kind}_current"] = _people(verified)
-        records[f"{kind}_later"] = _people(verified.filter(expires_on__gte=later))
-        records[f"{kind}_pending"] = _people(current.filter(status=Certification.Status.PENDING))
-    records["technical"] = _count(Membership.objects.filter(is_technical_contact=True))
-    records["sales"] = _count(Membership.objects.filter(is_sales_contact=True))
-    for kind in Evidence.Kind.values:
-        records[f"evidence_{kind}"] = _first(Evidence.objects.filter(kind=kind), "status")
-    meetings = ReviewMeeting.objects.order_by()
-    records["last_held"] = _first(
-        meetings.filter(held_on__lte=as_of).order_by("-held_on"), "held_on"
-    )
-    records["next_scheduled"] = _first(
-        meetings.filter(held_on__isnull=True, scheduled_for__gte=as_of).order_by("scheduled_for"),
-        "scheduled_for",
-    )
-    records["end_customers"] = _count(Organization.objects.all(), organization="managed_by")
-
-    for row in Organization.objects.filter(pk__in=ids).values("pk", **records):
+    for row in _records_per_organization(as_of).filter(pk__in=ids):
         partner = facts[row["pk"]]
         for kind in Certification.Kind.values:
             partner.certifications[kind] = CertificationCounts(
@@ -191,6 +176,36 @@ def gather_facts(organization_ids, *, as_of=None, with_revenue=True):
             if org_id in facts:
                 facts[org_id].annual_revenue = amount
     return facts
+
+
+@functools.lru_cache(maxsize=2)
+def _records_per_organization(as_of):
+    """Every organization's records as of a day, counted by correlated subqueries: one
+    query, filtered by the caller. Built once per day and process: building its seventeen
+    subqueries costs Django three times what running it costs PostgreSQL (performance.md)."""
+    later = as_of + timedelta(days=EXPIRY_WARNING_DAYS)
+    records = {}
+    for kind in Certification.Kind.values:
+        current = Certification.objects.filter(kind=kind, expires_on__gte=as_of)
+        verified = current.filter(status=Certification.Status.VERIFIED)
+        records[f"{kind}_current"] = _people(verified)
+        records[f"{kind}_later"] = _people(verified.filter(expires_on__gte=later))
+        records[f"{kind}_pending"] = _people(current.filter(status=Certification.Status.PENDING))
+    records["technical"] = _count(Membership.objects.filter(is_technical_contact=True))
+    records["sales"] = _count(Membership.objects.filter(is_sales_contact=True))
+    for kind in Evidence.Kind.values:
+        records[f"evidence_{kind}"] = _first(Evidence.objects.filter(kind=kind), "status")
+    meetings = ReviewMeeting.objects.order_by()
+    records["last_held"] = _first(
+        meetings.filter(held_on__lte=as_of).order_by("-held_on"), "held_on"
+    )
+    records["next_scheduled"] = _first(
+        meetings.filter(held_on__isnull=True, scheduled_for__gte=as_of).order_by("scheduled_for"),
+        "scheduled_for",
+    )
+    records["end_customers"] = _count(Organization.objects.all(), organization="managed_by")
+
+    return Organization.objects.values("pk", **records)
 
 
 def _count(records, *, organization="organization"):
@@ -423,14 +438,38 @@ def _reviews(requirement, facts, *, authorized_on, as_of):
 # --- Pages ---------------------------------------------------------------------------------
 
 
+# The catalog changes when staff edit it, seldom. Each process keeps the tiers it read
+# with the catalog version (a token in the shared cache) they were read at; any change
+# to a catalog row drops the token (forget_catalog, connected in apps.py), so every
+# process reads the catalog again on its next request. One small cache read a request
+# instead of three queries and ~190 model instances (performance.md).
+CATALOG_VERSION_KEY = "programs:catalog-version"
+CATALOG_MODELS = (Program, Tier, Requirement, Benefit, TierBenefit)
+_catalog = threading.local()
+
+
 def catalog_tiers():
-    """Every tier with its program, requirements and benefits: three queries."""
-    return list(
-        Tier.objects.select_related("program").prefetch_related(
-            "requirements__tier__program",
-            Prefetch("tier_benefits", TierBenefit.objects.select_related("benefit")),
+    """Every tier with its program, requirements and benefits (read-only objects)."""
+    version = cache.get(CATALOG_VERSION_KEY)
+    if version is None:
+        cache.add(CATALOG_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(CATALOG_VERSION_KEY)
+    if getattr(_catalog, "version", None) != version:
+        _catalog.tiers = list(
+            Tier.objects.select_related("program").prefetch_related(
+                "requirements__tier__program",
+                Prefetch("tier_benefits", TierBenefit.objects.select_related("benefit")),
+            )
         )
-    )
+        _catalog.version = version
+    return _catalog.tiers
+
+
+def forget_catalog(**kwargs):
+    """A catalog row changed: drop the version now, and again when the transaction
+    commits, so a process that read the old rows meanwhile reads them again."""
+    cache.delete(CATALOG_VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(CATALOG_VERSION_KEY))
 
 
 def next_tier(tier, tiers):

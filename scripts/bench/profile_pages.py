@@ -60,14 +60,19 @@ def main():
         started, started_cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
+        cpu_times = []
         for _ in range(args.runs):
+            before = time.process_time()
             response = client.get(path)
+            cpu_times.append(time.process_time() - before)
         if profiler:
             profiler.disable()
         ms = (time.perf_counter() - started) * 1000 / args.runs
         cpu_ms = (time.process_time() - started_cpu) * 1000 / args.runs
+        median_cpu_ms = sorted(cpu_times)[len(cpu_times) // 2] * 1000
         print(
-            f"{name:30} {response.status_code} {ms:7.1f} ms ({cpu_ms:5.1f} CPU)  "
+            f"{name:30} {response.status_code} {ms:7.1f} ms ({cpu_ms:5.1f} CPU, "
+            f"median {median_cpu_ms:5.1f})  "
             f"{response.get('X-Query-Count', '?'):>3} queries  {len(response.content):>8,} bytes"
         )
         if profiler:
