@@ -81,8 +81,15 @@ class CappedPaginator(Paginator):
 
     capped = False
 
+    def __init__(self, object_list, per_page, *, known_count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = known_count
+
     @cached_property
     def count(self):
+        if self.known_count is not None:
+            self.capped = self.known_count > self.COUNT_CAP
+            return min(self.known_count, self.COUNT_CAP)
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list)
         counted = self.object_list.order_by()[: self.COUNT_CAP + 1].count()
@@ -90,5 +97,7 @@ class CappedPaginator(Paginator):
         return min(counted, self.COUNT_CAP)
 
 
-def paginate(request, queryset, per_page=25):
-    return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=25, *, count=None):
+    """The requested page of `queryset`. `count`: the list's length when the page has
+    counted it already (e.g. in an aggregate of its tabs), which saves the count query."""
+    return CappedPaginator(queryset, per_page, known_count=count).get_page(request.GET.get("page"))

@@ -39,6 +39,8 @@ def triage_queue(request):
     filters = QueueFilterForm(request.GET or None, engineers=engineers)
     data = filters.cleaned_data if filters.is_valid() else {}
     view = data.get("view") or "unassigned"
+    filtering = any(data.get(name) for name in filters.fields if name != "view")
+    counts = queue_counts(request.user, now)
     tickets = Ticket.objects.active().held_by_vendor()
     if view == "unassigned":
         tickets = tickets.filter(assignee__isnull=True)
@@ -61,13 +63,16 @@ def triage_queue(request):
             "filters": filters,
             "view": view,
             "views": QueueFilterForm.VIEWS,
-            "counts": queue_counts(request.user, now),
+            "counts": counts,
             # The 25 soonest to breach: the queue is worked from the top (a page of 50
             # cost twice the rendering for rows nobody reaches before the next refresh).
-            "tickets": paginate(request, tickets.for_queue(), 25),
+            # Unfiltered, the tab's length is one of the counts already read.
+            "tickets": paginate(
+                request, tickets.for_queue(), 25, count=None if filtering else counts[view]
+            ),
             "engineers": engineers,
             "now": now,
-            "filtering": any(data.get(name) for name in filters.fields if name != "view"),
+            "filtering": filtering,
         },
     )
 

@@ -34,3 +34,14 @@ def test_the_page_says_there_are_more_pages_than_it_counted(db, monkeypatch):
     page = paginate(request, Organization.objects.all(), 2)
     html = render_to_string("includes/pagination.html", {"page": page, "request": request})
     assert "Page 2 of more than 3" in html
+
+
+def test_a_count_the_page_already_has_is_not_counted_again(db, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "COUNT_CAP", 5)
+    factories.OrganizationFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        exact = CappedPaginator(Organization.objects.all(), 2, known_count=3)
+        assert (exact.count, exact.num_pages, exact.capped) == (3, 2, False)
+    assert len(queries) == 0
+    beyond = CappedPaginator(Organization.objects.all(), 2, known_count=9)
+    assert (beyond.count, beyond.num_pages, beyond.capped) == (5, 3, True)

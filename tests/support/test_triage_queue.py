@@ -194,3 +194,19 @@ def test_the_queue_runs_the_same_number_of_queries_at_10_and_10000_tickets(
     print(f"triage queue queries at 10,000 tickets: {large}, filtered {large_filtered}")
     assert small == large
     assert small_filtered == large_filtered
+
+
+def test_a_tabs_pages_come_from_the_tab_counts_without_counting_the_list_again(
+    client, globex, globex_premium, support_engineer, other_engineer
+):
+    make_tickets(60, [(globex, globex_premium)], other_engineer)  # 12 assigned, 48 not
+    client.force_login(support_engineer)
+    with CaptureQueriesContext(connection) as captured:
+        response = queue(client, view="unassigned")
+    page = response.context["tickets"]
+    assert (page.paginator.count, page.paginator.num_pages) == (48, 2)
+    assert "Page 1 of 2" in response.content.decode()
+    assert not [q for q in captured if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")]
+
+    filtered = queue(client, view="unassigned", severity=1).context["tickets"]
+    assert filtered.paginator.count == 12  # a filter is counted on its own
