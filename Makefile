@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 setup: $(VENV)/.installed
+	scripts/ensure-pdf-libs
 
 $(QUALITY_NPM): quality/package.json quality/package-lock.json
 	cd quality && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
