@@ -127,7 +127,8 @@ class InvoiceQuerySet(TenantQuerySet):
         return self.filter(status__in=[Invoice.Status.ISSUED, Invoice.Status.OVERDUE])
 
     def for_list(self):
-        return self.select_related("organization", "entity")
+        """Staff's invoice list: each row names its customer."""
+        return self.select_related("organization")
 
     def issue_years(self):
         """The years to filter by, newest first: every year from the first issue date to

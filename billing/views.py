@@ -46,7 +46,7 @@ def invoice_list(request):
         request,
         "billing/invoice_list.html",
         {
-            "invoices": paginate(request, filters.filter(invoices).select_related("entity")),
+            "invoices": paginate(request, filters.filter(invoices)),
             "filters": filters,
             "filtered": any(request.GET.get(name) for name in ("status", "year")),
             "subscriptions": Subscription.objects.for_organization(request.organization)
