@@ -5,8 +5,8 @@
    and analyzed.
 2. gunicorn serving it with BENCH=1 (query-count header and the floor page).
 3. Each page requested once as its role (status and queries), then driven by wrk with
-   16 connections for a fixed duration, right after the floor page (the base layout
-   and nothing else) driven the same way as the same person.
+   16 connections for a fixed duration, in rounds alternating with the floor page (the
+   base layout and nothing else) driven the same way as the same person.
 4. The renewal-scan, compliance and invoice-PDF benchmark commands.
 5. docs/benchmarks.md (tables, machine, load, date, dataset) and docs/benchmarks/raw-*.json.
 
@@ -207,14 +207,14 @@ def cpu_seconds():
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def drive(args, session, path):
+def drive(args, session, path, seconds):
     status, headers, _ = session.get(path)
     queries = int(headers.get("X-Query-Count", -1))
     command = [
         "wrk",
         "-t2",
         f"-c{args.connections}",
-        f"-d{args.duration}s",
+        f"-d{seconds}s",
         "--latency",
         "-s",
         str(ROOT / "scripts/bench/wrk.lua"),
@@ -226,18 +226,40 @@ def drive(args, session, path):
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     cpu = cpu_seconds() - cpu_before
     figures = json.loads(output.strip().splitlines()[-1])
-    seconds = figures["duration_us"] / 1e6
     return {
         "status": status,
         "queries": queries,
         "requests": figures["requests"],
-        "rps": figures["requests"] / seconds,
+        "seconds": figures["duration_us"] / 1e6,
+        "cpu_seconds": cpu,
         "p50_ms": figures["p50_us"] / 1000,
         "p95_ms": figures["p95_us"] / 1000,
         "p99_ms": figures["p99_us"] / 1000,
         "errors": figures["status_errors"] + figures["socket_errors"],
         "load": os.getloadavg()[0],
-        "cpu_ms": cpu * 1000 / max(1, figures["requests"]),
+    }
+
+
+def combine(runs):
+    """One figure from a page's rounds: throughput and CPU over all its requests; each
+    latency percentile the median of the rounds' (wrk reports percentiles per run)."""
+
+    def median(key):
+        return sorted(run[key] for run in runs)[len(runs) // 2]
+
+    requests = sum(run["requests"] for run in runs)
+    return {
+        "status": runs[0]["status"],
+        "queries": runs[0]["queries"],
+        "requests": requests,
+        "rounds": len(runs),
+        "rps": requests / sum(run["seconds"] for run in runs),
+        "p50_ms": median("p50_ms"),
+        "p95_ms": median("p95_ms"),
+        "p99_ms": median("p99_ms"),
+        "errors": sum(run["errors"] for run in runs),
+        "load": runs[-1]["load"],
+        "cpu_ms": sum(run["cpu_seconds"] for run in runs) * 1000 / max(1, requests),
     }
 
 
@@ -251,7 +273,10 @@ def main():
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--invoices", type=int, default=300_000)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=12, help="seconds of load per page")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="floor and page alternate, duration/rounds each"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8950)
@@ -284,10 +309,15 @@ def main():
                 print(f"{name:45} {skipped}")
                 continue
             session = sessions.get(role) or sessions.setdefault(role, Session(base, role))
-            # The floor as the same person, just before the page: the same base layout
-            # and sign-in (staff: TOTP check, permissions), under the same machine load.
-            floor = drive(args, session, FLOOR_PATH)
-            figures = drive(args, session, path)
+            # The floor as the same person, alternating with the page in rounds: the same
+            # base layout and sign-in (staff: TOTP check, permissions), and whatever the
+            # machine does meanwhile falls on both alike.
+            seconds = max(1, round(args.duration / args.rounds))
+            floors, pages_runs = [], []
+            for _ in range(args.rounds):
+                floors.append(drive(args, session, FLOOR_PATH, seconds))
+                pages_runs.append(drive(args, session, path, seconds))
+            floor, figures = combine(floors), combine(pages_runs)
             figures["floor_rps"] = floor["rps"]
             figures["floor_cpu_ms"] = floor["cpu_ms"]
             results.append({"role": role, "page": f"floor as {role}", "path": FLOOR_PATH, **floor})
@@ -371,12 +401,14 @@ def write_report(args, results, commands, load):
         f"Dataset: demo data plus `seed_scale --orgs {args.orgs} --subscriptions "
         f"{args.subscriptions} --tickets {args.tickets} --invoices {args.invoices}` on "
         f"PostgreSQL; gunicorn with {args.workers} sync workers; wrk, {args.connections} "
-        f"connections, {args.duration} s per page, on the same machine.",
+        f"connections, {args.duration} s per page in {args.rounds} rounds alternating with "
+        "the floor, on the same machine.",
         "",
         "Each page is compared with the floor, `/bench/floor/`: the portal's base layout "
         "rendered by a view that does nothing else, as the same signed-in person (so a "
-        "staff page's floor includes the staff sign-in checks), measured just before the "
-        "page.",
+        "staff page's floor includes the staff sign-in checks), driven in turn with the "
+        "page: floor, page, floor, page... Requests per second and CPU are over all the "
+        "rounds' requests; each latency percentile is the median of the rounds'.",
         "",
         f"Budgets: p95 under {BUDGET_P95_MS} ms, at least {BUDGET_FLOOR_SHARE:.0%} of the "
         f"floor's requests per second, at most {BUDGET_QUERIES} queries per page.",
@@ -417,7 +449,7 @@ def write_report(args, results, commands, load):
         )
     lines += [
         "",
-        "Floors (the bare view as each person; mean of the runs before that person's pages):",
+        "Floors (the bare view as each person; mean over that person's pages):",
         "",
         "| as | req/s | p50 ms | p95 ms | p99 ms | queries | CPU ms/req |",
         "|---|---:|---:|---:|---:|---:|---:|",
