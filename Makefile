@@ -21,7 +21,6 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 setup: $(VENV)/.installed
-	scripts/ensure-pdf-libs
 
 $(QUALITY_NPM): quality/package.json quality/package-lock.json
 	cd quality && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -47,6 +46,7 @@ run: setup
 test: setup $(QUALITY_NPM)
 	scripts/ensure-chromium
 	scripts/ensure-java
+	scripts/ensure-pdf-libs
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -57,7 +57,8 @@ lint: setup
 
 # Page latency and throughput at scale against the bare-Django floor (docs/benchmarks.md).
 bench: setup
-	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	scripts/ensure-pdf-libs
+	command -v wrk >/dev/null || scripts/apt-install wrk
 	$(PY) scripts/bench/run.py $(BENCH_ARGS)
 
 # Quality gates on the portal served with demo data (docs/quality.md). One gate: make check GATES=vnu
