@@ -450,10 +450,7 @@ _catalog = threading.local()
 
 def catalog_tiers():
     """Every tier with its program, requirements and benefits (read-only objects)."""
-    version = cache.get(CATALOG_VERSION_KEY)
-    if version is None:
-        cache.add(CATALOG_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(CATALOG_VERSION_KEY)
+    version = cache.get_or_set(CATALOG_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
     if getattr(_catalog, "version", None) != version:
         _catalog.tiers = list(
             Tier.objects.select_related("program").prefetch_related(
