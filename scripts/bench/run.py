@@ -207,9 +207,13 @@ def cpu_seconds():
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def drive(args, session, path, seconds):
+def probe(session, path):
+    """The page once, as wrk will request it: its status and its query count."""
     status, headers, _ = session.get(path)
-    queries = int(headers.get("X-Query-Count", -1))
+    return {"status": status, "queries": int(headers.get("X-Query-Count", -1))}
+
+
+def drive(args, session, path, seconds):
     command = [
         "wrk",
         "-t2",
@@ -227,8 +231,6 @@ def drive(args, session, path, seconds):
     cpu = cpu_seconds() - cpu_before
     figures = json.loads(output.strip().splitlines()[-1])
     return {
-        "status": status,
-        "queries": queries,
         "requests": figures["requests"],
         "seconds": figures["duration_us"] / 1e6,
         "cpu_seconds": cpu,
@@ -240,7 +242,7 @@ def drive(args, session, path, seconds):
     }
 
 
-def combine(runs):
+def combine(probed, runs):
     """One figure from a page's rounds: throughput and CPU over all its requests; each
     latency percentile the median of the rounds' (wrk reports percentiles per run)."""
 
@@ -249,8 +251,7 @@ def combine(runs):
 
     requests = sum(run["requests"] for run in runs)
     return {
-        "status": runs[0]["status"],
-        "queries": runs[0]["queries"],
+        **probed,
         "requests": requests,
         "rounds": len(runs),
         "rps": requests / sum(run["seconds"] for run in runs),
@@ -313,11 +314,12 @@ def main():
             # base layout and sign-in (staff: TOTP check, permissions), and whatever the
             # machine does meanwhile falls on both alike.
             seconds = max(1, round(args.duration / args.rounds))
+            probed_floor, probed_page = probe(session, FLOOR_PATH), probe(session, path)
             floors, pages_runs = [], []
             for _ in range(args.rounds):
                 floors.append(drive(args, session, FLOOR_PATH, seconds))
                 pages_runs.append(drive(args, session, path, seconds))
-            floor, figures = combine(floors), combine(pages_runs)
+            floor, figures = combine(probed_floor, floors), combine(probed_page, pages_runs)
             figures["floor_rps"] = floor["rps"]
             figures["floor_cpu_ms"] = floor["cpu_ms"]
             results.append({"role": role, "page": f"floor as {role}", "path": FLOOR_PATH, **floor})
