@@ -100,6 +100,23 @@ def partner_managers():
     ).distinct()
 
 
+def _tell_main_contact(organization, template, context, *, key):
+    """The organization's Main Contact, if it has one, once per `key`."""
+    contact = main_contact(organization)
+    if contact:
+        outbox.notify(
+            contact.email,
+            template,
+            {
+                "recipient_name": contact.get_short_name(),
+                "organization": organization.name,
+                **context,
+            },
+            key=key,
+            organization=organization,
+        )
+
+
 def _tell_partner(enrollment, template, context, *, key):
     """The partner's Main Contact and its account managers, once each per `key`."""
     organization = enrollment.organization
@@ -381,21 +398,16 @@ def request_information(application, *, reviewer, message, version=None):
         application=application, kind="info_requested", actor=reviewer, by_staff=True, body=message
     )
     audit(reviewer, "application.information_requested", application, status=application.status)
-    contact = main_contact(application.organization)
-    if contact:
-        outbox.notify(
-            contact.email,
-            "programs/information_requested",
-            {
-                "recipient_name": contact.get_short_name(),
-                "organization": application.organization.name,
-                "program": application.program.name,
-                "message": message,
-                "application_path": application.get_absolute_url(),
-            },
-            key=f"information-requested:{event.pk}",
-            organization=application.organization,
-        )
+    _tell_main_contact(
+        application.organization,
+        "programs/information_requested",
+        {
+            "program": application.program.name,
+            "message": message,
+            "application_path": application.get_absolute_url(),
+        },
+        key=f"information-requested:{event.pk}",
+    )
     return application
 
 
@@ -582,21 +594,16 @@ def reject_application(application, *, reviewer, reason, version=None):
         application=application, kind="rejected", actor=reviewer, by_staff=True, body=reason
     )
     audit(reviewer, "application.rejected", application, status=application.status, reason=reason)
-    contact = main_contact(application.organization)
-    if contact:
-        outbox.notify(
-            contact.email,
-            "programs/application_rejected",
-            {
-                "recipient_name": contact.get_short_name(),
-                "organization": application.organization.name,
-                "program": application.program.name,
-                "reason": reason,
-                "application_path": application.get_absolute_url(),
-            },
-            key=f"application-rejected:{application.pk}",
-            organization=application.organization,
-        )
+    _tell_main_contact(
+        application.organization,
+        "programs/application_rejected",
+        {
+            "program": application.program.name,
+            "reason": reason,
+            "application_path": application.get_absolute_url(),
+        },
+        key=f"application-rejected:{application.pk}",
+    )
     return application
 
 
@@ -751,21 +758,16 @@ def reject_certification(certification, *, actor, reason):
     certification.rejection_reason = reason.strip()
     certification.save()
     audit(actor, "certification.rejected", certification, status_before=before, reason=reason)
-    contact = main_contact(certification.organization)
-    if contact:
-        outbox.notify(
-            contact.email,
-            "programs/certification_rejected",
-            {
-                "recipient_name": contact.get_short_name(),
-                "organization": certification.organization.name,
-                "certification": str(certification),
-                "reason": certification.rejection_reason,
-                "certifications_path": reverse("partner_certifications"),
-            },
-            key=f"certification-rejected:{certification.pk}:{int(certification.verified_at.timestamp())}",
-            organization=certification.organization,
-        )
+    _tell_main_contact(
+        certification.organization,
+        "programs/certification_rejected",
+        {
+            "certification": str(certification),
+            "reason": certification.rejection_reason,
+            "certifications_path": reverse("partner_certifications"),
+        },
+        key=f"certification-rejected:{certification.pk}:{int(certification.verified_at.timestamp())}",
+    )
     return certification
 
 
@@ -851,21 +853,16 @@ def reject_evidence(evidence, *, actor, note):
     evidence.review_note = note.strip()
     evidence.save()
     audit(actor, "evidence.rejected", evidence, status_before=before, note=evidence.review_note)
-    contact = main_contact(evidence.organization)
-    if contact:
-        outbox.notify(
-            contact.email,
-            "programs/evidence_rejected",
-            {
-                "recipient_name": contact.get_short_name(),
-                "organization": evidence.organization.name,
-                "evidence": evidence.get_kind_display(),
-                "note": evidence.review_note,
-                "evidence_path": reverse("partner_evidence"),
-            },
-            key=f"evidence-rejected:{evidence.pk}:{int(evidence.reviewed_at.timestamp())}",
-            organization=evidence.organization,
-        )
+    _tell_main_contact(
+        evidence.organization,
+        "programs/evidence_rejected",
+        {
+            "evidence": evidence.get_kind_display(),
+            "note": evidence.review_note,
+            "evidence_path": reverse("partner_evidence"),
+        },
+        key=f"evidence-rejected:{evidence.pk}:{int(evidence.reviewed_at.timestamp())}",
+    )
     return evidence
 
 
