@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts and organizations"
+
+    def ready(self):
+        from accounts import checks  # noqa: F401 - registers the deploy checks

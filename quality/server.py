@@ -59,6 +59,10 @@ def portal_env(var_dir, port):
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
         "CONN_MAX_AGE": "0",
+        # wapiti compares answers to tell an injection: behind the throttle most of its
+        # requests got a 429 (5,116 of 16,631) and a window opening between two of its
+        # probes read as a blind SQL injection. Throttling has its own tests.
+        "RATE_LIMITS_ENABLED": "false",
         "PYTHONUNBUFFERED": "1",
     }
 

@@ -40,3 +40,47 @@ def test_check_deploy_fails_on_the_embedded_secret_key():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_check_deploy_fails_when_rate_limits_are_off():
+    env = PRODUCTION_ENV | {"RATE_LIMITS_ENABLED": "false"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stdout + result.stderr
+
+
+CONCURRENT_WRITES = """
+import threading, time
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE visit (n integer)")
+errors = []
+
+def visitor():
+    try:
+        for _ in range(20):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM visit")  # read, then write
+                time.sleep(0.002)
+                cursor.execute("INSERT INTO visit VALUES (1)")
+    except Exception as error:
+        errors.append(repr(error))
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=visitor) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM visit")
+    print(cursor.fetchone()[0], errors)
+"""
+
+
+def test_the_embedded_default_takes_concurrent_writes_without_database_is_locked(tmp_path):
+    result = run_manage("shell", "-c", CONCURRENT_WRITES, VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "80 []"
