@@ -84,3 +84,17 @@ def test_the_embedded_default_takes_concurrent_writes_without_database_is_locked
     result = run_manage("shell", "-c", CONCURRENT_WRITES, VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "80 []"
+
+
+def test_the_wsgi_application_keeps_what_it_loads_at_start_out_of_the_collector():
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc, partnerportal.wsgi; print(gc.get_freeze_count())"],
+        cwd=settings.BASE_DIR,
+        env={k: v for k, v in os.environ.items() if k not in INHERITED_TEST_VARIABLES}
+        | PRODUCTION_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 50_000  # apps, models, the URLconf and the view modules
