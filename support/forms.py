@@ -183,9 +183,26 @@ def support_engineers():
     )
 
 
+def engineer_label(full_name, email):
+    return f"{full_name} ({email})" if full_name else email
+
+
+class EngineerChoices(forms.models.ModelChoiceIterator):
+    """The options read as (id, name, email) rows: a User instance and its wrapper per
+    option were three quarters of rendering the pick list on the ticket page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name, email in self.queryset.values_list("pk", "full_name", "email"):
+            yield (pk, engineer_label(name, email))
+
+
 class EngineerChoiceField(forms.ModelChoiceField):
+    iterator = EngineerChoices
+
     def label_from_instance(self, user):
-        return f"{user.get_full_name()} ({user.email})" if user.full_name else user.email
+        return engineer_label(user.full_name, user.email)
 
 
 class AssignForm(forms.Form):

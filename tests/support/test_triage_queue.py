@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from support import services
 from support.models import Ticket
 from tests import factories
@@ -124,6 +125,33 @@ def test_tickets_are_assigned_only_to_support_engineers(
     client.post(reverse("ticket_assign", args=[three_tickets[0].pk]), {"assignee": sales.pk})
     three_tickets[0].refresh_from_db()
     assert three_tickets[0].assignee is None
+
+
+def test_the_ticket_page_offers_every_engineer_without_loading_each_one(
+    client, vendor, three_tickets, support_engineer, other_engineer
+):
+    ticket = three_tickets[0]
+    services.assign_ticket(ticket, other_engineer, actor=support_engineer)
+    client.force_login(support_engineer)
+
+    def users_built_for_the_page():
+        built = []
+        counter = lambda **kwargs: built.append(kwargs["instance"])  # noqa: E731
+        post_init.connect(counter, sender=User)
+        try:
+            response = client.get(ticket.get_absolute_url())
+        finally:
+            post_init.disconnect(counter, sender=User)
+        return response, len(built)
+
+    response, before = users_built_for_the_page()
+    label = f"{other_engineer.full_name} ({other_engineer.email})"
+    assert f'<option value="{other_engineer.pk}" selected>{label}</option>' in response.text
+    for n in range(10):
+        factories.staff_member(vendor, f"engineer{n}@opennebula.example", "Support engineers")
+    response, after = users_built_for_the_page()
+    assert response.text.count("@opennebula.example)</option>") == 12
+    assert after == before
 
 
 def test_bulk_assign(client, three_tickets, support_engineer, other_engineer):
