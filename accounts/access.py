@@ -88,11 +88,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         if self.known_count is not None:
-            self.capped = self.known_count > self.COUNT_CAP
-            return min(self.known_count, self.COUNT_CAP)
-        if not isinstance(self.object_list, QuerySet):
+            counted = self.known_count
+        elif isinstance(self.object_list, QuerySet):
+            counted = self.object_list.order_by()[: self.COUNT_CAP + 1].count()
+        else:
             return len(self.object_list)
-        counted = self.object_list.order_by()[: self.COUNT_CAP + 1].count()
         self.capped = counted > self.COUNT_CAP
         return min(counted, self.COUNT_CAP)
 

@@ -4,7 +4,7 @@ from django.core.checks import Tags, Warning, register
 
 @register(Tags.security, deploy=True)
 def rate_limits_enabled(app_configs, **kwargs):
-    if getattr(settings, "RATE_LIMITS_ENABLED", True):
+    if settings.RATE_LIMITS_ENABLED:
         return []
     return [
         Warning(

@@ -19,15 +19,19 @@ PRODUCTION_ENV = {
 }
 
 
-def run_manage(*args, **env):
+def run_python(*args, **env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=settings.BASE_DIR,
         env={k: v for k, v in os.environ.items() if k not in INHERITED_TEST_VARIABLES} | env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def run_manage(*args, **env):
+    return run_python("manage.py", *args, **env)
 
 
 def test_check_deploy_is_clean_with_production_variables():
@@ -87,14 +91,8 @@ def test_the_embedded_default_takes_concurrent_writes_without_database_is_locked
 
 
 def test_the_wsgi_application_keeps_what_it_loads_at_start_out_of_the_collector():
-    result = subprocess.run(
-        [sys.executable, "-c", "import gc, partnerportal.wsgi; print(gc.get_freeze_count())"],
-        cwd=settings.BASE_DIR,
-        env={k: v for k, v in os.environ.items() if k not in INHERITED_TEST_VARIABLES}
-        | PRODUCTION_ENV,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_python(
+        "-c", "import gc, partnerportal.wsgi; print(gc.get_freeze_count())", **PRODUCTION_ENV
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 50_000  # apps, models, the URLconf and the view modules
